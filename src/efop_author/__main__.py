@@ -1,0 +1,3 @@
+from efop_author.cli import main
+
+main()
