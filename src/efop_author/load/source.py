@@ -1,0 +1,36 @@
+"""Load stage: read a Markdown file and split its YAML front matter, keeping line offsets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class SourceParts:
+    front: str | None
+    """Front matter text (between the ``---`` fences), or None when absent."""
+    front_line: int
+    """1-based line of the first front-matter line (after the opening fence)."""
+    body: str
+    body_line_offset: int
+    """Number of lines before the body: body line ``n`` (0-based) is file line ``n + offset + 1``."""
+
+
+def split_front_matter(text: str) -> SourceParts:
+    """Split ``---`` fenced YAML front matter from a Markdown text.
+
+    The body is never stripped, so markdown-it line maps plus ``body_line_offset`` give file
+    lines. A file that opens a fence but never closes it returns ``front=None`` and the caller
+    reports ``load.front-matter``; here we signal it with ``front_line=-1``.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip("\r\n").rstrip() != "---":
+        return SourceParts(None, 0, text, 0)
+    for i in range(1, len(lines)):
+        if lines[i].rstrip("\r\n").rstrip() in ("---", "..."):
+            front = "".join(lines[1:i])
+            body = "".join(lines[i + 1 :])
+            return SourceParts(front, 2, body, i + 1)
+    return SourceParts(None, -1, text, 0)

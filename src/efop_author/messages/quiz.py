@@ -1,0 +1,38 @@
+"""Catalogue: quiz authoring diagnostics and quiz labels."""
+
+MESSAGES = {
+    "fr": {
+        "quiz.empty": "le quiz ne contient aucune question",
+        "quiz.duplicate-id": "identifiant de question « {id} » déjà utilisé (première fois : {first})",
+        "quiz.unknown-type": "type de question inconnu « {type} ».",
+        "quiz.no-correct": "la question « {id} » n'a aucune bonne réponse : ajoutez « correct: true » à au moins une réponse",
+        "quiz.several-correct": "la question à choix unique « {id} » a {n} bonnes réponses : gardez-en une seule ou utilisez « type: multiple »",
+        "quiz.too-few-choices": "une question à choix doit proposer au moins 2 réponses",
+        "quiz.too-many-choices": "une question ne peut pas proposer plus de {max} réponses",
+        "quiz.duplicate-choice": "deux réponses proposées ont le même texte",
+        "quiz.bad-pairs": "la question d'association « {id} » doit avoir au moins 2 paires, chacune avec « source » et « target », sans source ni cible en double",
+        "quiz.too-many-pairs": "la question d'association « {id} » a plus de 9 paires",
+        "quiz.bad-items": "la question de classement « {id} » doit avoir au moins 2 éléments, tous différents (26 au plus)",
+        "quiz.no-accepted": "la question à compléter « {id} » n'a aucune réponse acceptée (« accept: [...] »)",
+        "quiz.answer-too-long": "la question à compléter « {id} » a une réponse acceptée de plus de 250 caractères",
+        "quiz.true": "Vrai",
+        "quiz.false": "Faux",
+    },
+    "en": {
+        "quiz.empty": "the quiz has no question",
+        "quiz.duplicate-id": "question id '{id}' already used (first at {first})",
+        "quiz.unknown-type": "unknown question type '{type}'.",
+        "quiz.no-correct": "question '{id}' has no correct answer: add 'correct: true' to at least one choice",
+        "quiz.several-correct": "single-choice question '{id}' has {n} correct answers: keep one or use 'type: multiple'",
+        "quiz.too-few-choices": "a choice question needs at least 2 choices",
+        "quiz.too-many-choices": "a question cannot offer more than {max} choices",
+        "quiz.duplicate-choice": "two choices have the same text",
+        "quiz.bad-pairs": "matching question '{id}' needs at least 2 pairs with 'source' and 'target', with no duplicate source or target",
+        "quiz.too-many-pairs": "matching question '{id}' has more than 9 pairs",
+        "quiz.bad-items": "ordering question '{id}' needs at least 2 distinct items (26 at most)",
+        "quiz.no-accepted": "fill-in question '{id}' has no accepted answer ('accept: [...]')",
+        "quiz.answer-too-long": "fill-in question '{id}' has an accepted answer longer than 250 characters",
+        "quiz.true": "True",
+        "quiz.false": "False",
+    },
+}
