@@ -1,0 +1,209 @@
+"""Shared IMS content-packaging helpers for every target.
+
+- namespaces and :class:`lxml.builder.ElementMaker` factories with the exact prefixes LMSs
+  expect (Moodle's manifest parser is not namespace-aware: the prefixes must be literally
+  ``adlcp``, ``imsss``, ``adlseq``, ``adlnav``);
+- file lists: which files of a rendered :class:`~efop_author.render.Site` go into a package;
+- identifier derivation: manifest/item/resource ids from the course and module ids only
+  (never from titles or counters), so they are stable across builds;
+- serialisation of an lxml tree to UTF-8 bytes.
+
+Manifests are only ever built with ElementMaker: escaping is right by construction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from lxml import etree, html
+from lxml.builder import ElementMaker
+
+from efop_author.messages import t
+from efop_author.package.writer import PackageError, check_arcname, is_media
+from efop_author.targets.base import Package, PackageFile
+
+if TYPE_CHECKING:
+    from efop_author.model import Course, Module
+    from efop_author.render import RenderedModule, Site
+
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+# SCORM 1.2 (standards §1.2)
+IMSCP12 = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+ADLCP12 = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
+SCHEMA_LOCATION_12 = (
+    f"{IMSCP12} imscp_rootv1p1p2.xsd {ADLCP12} adlcp_rootv1p2.xsd"
+)
+
+# SCORM 2004 4th Edition (standards §3.1)
+IMSCP = "http://www.imsglobal.org/xsd/imscp_v1p1"
+ADLCP = "http://www.adlnet.org/xsd/adlcp_v1p3"
+ADLSEQ = "http://www.adlnet.org/xsd/adlseq_v1p3"
+ADLNAV = "http://www.adlnet.org/xsd/adlnav_v1p3"
+IMSSS = "http://www.imsglobal.org/xsd/imsss"
+SCHEMA_LOCATION_2004 = (
+    f"{IMSCP} imscp_v1p1.xsd {ADLCP} adlcp_v1p3.xsd {ADLSEQ} adlseq_v1p3.xsd "
+    f"{ADLNAV} adlnav_v1p3.xsd {IMSSS} imsss_v1p0.xsd"
+)
+
+# Tin Can (standards §5.2) and cmi5 (standards §6.1)
+TINCAN = "http://projecttincan.com/tincan.xsd"
+CMI5 = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
+
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+
+NSMAP_12 = {None: IMSCP12, "adlcp": ADLCP12, "xsi": XSI}
+NSMAP_2004 = {
+    None: IMSCP,
+    "adlcp": ADLCP,
+    "adlseq": ADLSEQ,
+    "adlnav": ADLNAV,
+    "imsss": IMSSS,
+    "xsi": XSI,
+}
+
+SHARED_DIR = "efop"
+"""Folder of the shared run-time/theme files in every package."""
+
+MAX_TITLE = 200
+"""SCORM 1.2 ``title`` is at most 200 characters (imscp_rootv1p1p2.xsd)."""
+MAX_VERSION = 20
+"""``manifest/@version`` is at most 20 characters."""
+
+
+def maker(namespace: str | None, nsmap: Mapping[str | None, str]) -> ElementMaker:
+    """An ElementMaker for ``namespace`` that declares ``nsmap`` on the elements it creates."""
+    return ElementMaker(namespace=namespace, nsmap=dict(nsmap))
+
+
+def qname(namespace: str, local: str) -> str:
+    """Clark notation ``{ns}local`` for attributes such as ``adlcp:scormtype``."""
+    return f"{{{namespace}}}{local}"
+
+
+def tostring(root: etree._Element) -> bytes:
+    """UTF-8 XML with declaration, pretty printed (stable, byte-identical on every build)."""
+    nsmap = root.nsmap
+    etree.cleanup_namespaces(
+        root, top_nsmap=nsmap, keep_ns_prefixes=[p for p in nsmap if p is not None]
+    )
+    body = etree.tostring(root, xml_declaration=False, encoding="UTF-8", pretty_print=True)
+    return XML_DECLARATION + body
+
+
+# ---------------------------------------------------------------------------------------------
+# identifiers
+
+
+def xml_id(kind: str, *parts: str) -> str:
+    """``KIND-part1-part2``: a valid, stable ``xs:ID`` derived from slug ids.
+
+    Slugs (``[a-z][a-z0-9-]*``) never contain ``_``; ids of course-level objects that must not
+    clash with a module id use an ``_`` suffix (see :func:`shared_resource_id`).
+    """
+    ident = "-".join((kind, *parts))
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", ident):
+        raise ValueError(f"not an xs:ID: {ident!r}")
+    return ident
+
+
+def shared_resource_id(course: Course) -> str:
+    """Id of the ``asset`` resource holding the shared ``efop/`` files (bundles)."""
+    return xml_id("RES", course.id) + "_shared"
+
+
+def clip(text: str, limit: int = MAX_TITLE) -> str:
+    """``text`` cut to ``limit`` characters (with an ellipsis when cut)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def manifest_version(course: Course) -> str:
+    return course.version[:MAX_VERSION]
+
+
+# ---------------------------------------------------------------------------------------------
+# text
+
+
+def html_text(fragment: str) -> str:
+    """Plain text of an inline/block HTML fragment, whitespace collapsed."""
+    if not fragment or not fragment.strip():
+        return ""
+    if "<" not in fragment and "&" not in fragment:
+        return " ".join(fragment.split())
+    node = html.fragment_fromstring(fragment, create_parent="div")
+    return " ".join(node.text_content().split())
+
+
+def languages(course: Course) -> tuple[str, ...]:
+    """Language tags of multilingual names: the course language first, then ``fr``/``en``.
+
+    The model has no translations yet, so every language gets the same text.
+    """
+    first = course.language or "fr"
+    return tuple(dict.fromkeys((first, "fr", "en")))
+
+
+# ---------------------------------------------------------------------------------------------
+# file lists
+
+
+def shared_files(site: Site) -> dict[str, bytes]:
+    """``efop/...`` → bytes."""
+    return {f"{SHARED_DIR}/{name}": data for name, data in site.shared.items()}
+
+
+def module_files(rendered: RenderedModule) -> dict[str, bytes]:
+    """``<module-id>/...`` → bytes."""
+    mid = rendered.module.id
+    if mid == SHARED_DIR:
+        raise PackageError(t("package.module-clash", module=mid))
+    return {f"{mid}/{name}": data for name, data in rendered.files.items()}
+
+
+def launch_href(module: Module) -> str:
+    return f"{module.id}/index.html"
+
+
+def package_files(files: Mapping[str, bytes]) -> tuple[PackageFile, ...]:
+    """Sorted :class:`PackageFile` values, names checked, media flagged as stored."""
+    result = []
+    for name in sorted(files):
+        check_arcname(name)
+        result.append(PackageFile(name, files[name], compress=not is_media(name)))
+    return tuple(result)
+
+
+def make_package(
+    name: str,
+    files: Mapping[str, bytes],
+    *,
+    kind: str = "zip",
+    extra: Iterable[tuple[str, bytes]] = (),
+) -> Package:
+    return Package(name=name, files=package_files(files), kind=kind, extra=tuple(extra))
+
+
+def package_name(course: Course, target: str, module: Module | None = None) -> str:
+    """``{course}-{module}-{target}.zip`` per module, ``{course}-{target}.zip`` for a bundle."""
+    if module is None:
+        return f"{course.id}-{target}.zip"
+    return f"{course.id}-{module.id}-{target}.zip"
+
+
+def moodle_sheet(course: Course, module: Module | None, package: str) -> tuple[tuple[str, bytes], ...]:
+    """The French Moodle import sheet ``{stem}.moodle.md`` next to a SCORM package.
+
+    Imported lazily: the render stage owns ``moodle_import_sheet``; when it is not available the
+    side file is skipped (the package itself is still complete).
+    """
+    try:
+        from efop_author.render.moodle_sheet import moodle_import_sheet
+    except ImportError:
+        return ()
+    stem = package.removesuffix(".zip")
+    text = moodle_import_sheet(course, module)
+    return ((f"{stem}.moodle.md", text.encode("utf-8")),)

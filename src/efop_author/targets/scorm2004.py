@@ -1,0 +1,168 @@
+"""SCORM 2004 4th Edition target (standards §3.1–3.2): ``imsmanifest.xml`` + the rendered site.
+
+Same shape as SCORM 1.2 (see :mod:`efop_author.targets.scorm12`): per module one SCO, or with
+``bundle`` one SCO per module plus an ``asset`` resource for the shared files. Differences:
+
+- namespaces imscp_v1p1 / adlcp_v1p3 / adlseq / adlnav / imsss (literal prefixes, Moodle reads
+  them as strings), ``schemaversion`` ``2004 4th Edition``, ``adlcp:scormType`` (camelCase);
+- no ``masteryscore`` in 2004: a module with a mastery score gets a primary objective
+  ``satisfiedByMeasure="true"`` with ``minNormalizedMeasure`` = score / 100 (the LMS exposes it
+  as ``cmi.scaled_passing_score``);
+- every SCO item has ``deliveryControls completionSetByContent="true"
+  objectiveSetByContent="true"`` (the content reports its own status);
+- the organization has ``controlMode choice="true" flow="true"`` (flow defaults to false, which
+  makes Continue/Previous and, in a strict sequencer, the Start request fail); no rollup or
+  sequencing rules (Moodle's sequencer is partial).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from efop_author.targets import _cam
+from efop_author.targets._cam import ADLCP, IMSCP, IMSSS, NSMAP_2004, XSI, clip, qname, xml_id
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+    from efop_author.model import Course, Module
+    from efop_author.render import Site
+    from efop_author.targets.base import Package
+
+E = _cam.maker(IMSCP, NSMAP_2004)
+SS = _cam.maker(IMSSS, NSMAP_2004)
+
+SCHEMA_VERSION = "2004 4th Edition"
+
+
+def scaled(score: int) -> str:
+    """A 0–100 score as a normalized measure ``0``–``1`` (at most 4 decimals, no trailing 0)."""
+    text = f"{score / 100:.4f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _resource(
+    ident: str,
+    files: list[str],
+    *,
+    href: str | None = None,
+    scorm_type: str = "sco",
+    depends: tuple[str, ...] = (),
+) -> etree._Element:
+    attrs = {"identifier": ident, "type": "webcontent", qname(ADLCP, "scormType"): scorm_type}
+    if href is not None:
+        attrs["href"] = href
+    return E.resource(
+        attrs,
+        *(E.file(href=f) for f in files),
+        *(E.dependency(identifierref=d) for d in depends),
+    )
+
+
+def _item(course: Course, module: Module) -> etree._Element:
+    seq: list[etree._Element] = []
+    if module.mastery_score is not None:
+        seq.append(
+            SS.objectives(
+                SS.primaryObjective(
+                    SS.minNormalizedMeasure(scaled(module.mastery_score)),
+                    objectiveID=f"{module.id}-mastery",
+                    satisfiedByMeasure="true",
+                )
+            )
+        )
+    seq.append(SS.deliveryControls(completionSetByContent="true", objectiveSetByContent="true"))
+    return E.item(
+        E.title(clip(module.title)),
+        SS.sequencing(*seq),
+        identifier=xml_id("ITEM", course.id, module.id),
+        identifierref=xml_id("RES", course.id, module.id),
+    )
+
+
+def _manifest(
+    course: Course,
+    ident_parts: tuple[str, ...],
+    org_title: str,
+    items: list[etree._Element],
+    resources: list[etree._Element],
+) -> bytes:
+    org_id = xml_id("ORG", *ident_parts)
+    root = E.manifest(
+        E.metadata(E.schema("ADL SCORM"), E.schemaversion(SCHEMA_VERSION)),
+        E.organizations(
+            E.organization(
+                E.title(clip(org_title)),
+                *items,
+                SS.sequencing(SS.controlMode(choice="true", flow="true")),
+                identifier=org_id,
+            ),
+            default=org_id,
+        ),
+        E.resources(*resources),
+        {
+            "identifier": xml_id("MANIFEST", *ident_parts),
+            "version": _cam.manifest_version(course),
+            qname(XSI, "schemaLocation"): _cam.SCHEMA_LOCATION_2004,
+        },
+    )
+    return _cam.tostring(root)
+
+
+def module_manifest(course: Course, module: Module, files: list[str]) -> bytes:
+    res = _resource(
+        xml_id("RES", course.id, module.id), sorted(files), href=_cam.launch_href(module)
+    )
+    return _manifest(course, (course.id, module.id), module.title, [_item(course, module)], [res])
+
+
+def bundle_manifest(course: Course, module_files: dict[str, list[str]], shared: list[str]) -> bytes:
+    shared_id = _cam.shared_resource_id(course)
+    items, resources = [], []
+    for module in course.modules:
+        if module.id not in module_files:
+            continue
+        items.append(_item(course, module))
+        resources.append(
+            _resource(
+                xml_id("RES", course.id, module.id),
+                sorted(module_files[module.id]),
+                href=_cam.launch_href(module),
+                depends=(shared_id,) if shared else (),
+            )
+        )
+    if shared:
+        resources.append(_resource(shared_id, sorted(shared), scorm_type="asset"))
+    return _manifest(course, (course.id,), course.title, items, resources)
+
+
+class Scorm2004:
+    name: ClassVar[str] = "scorm2004"
+    title: ClassVar[str] = "SCORM 2004 4th Edition"
+    lms_adapter: ClassVar[str] = "scorm2004.js"
+
+    def package(self, course: Course, site: Site, *, bundle: bool = False) -> list[Package]:
+        shared = _cam.shared_files(site)
+        if bundle:
+            files = dict(shared)
+            if site.home is not None:
+                files["index.html"] = site.home
+            shared_list = list(files)
+            per_module: dict[str, list[str]] = {}
+            for rendered in site.modules:
+                mfiles = _cam.module_files(rendered)
+                files.update(mfiles)
+                per_module[rendered.module.id] = list(mfiles)
+            files["imsmanifest.xml"] = bundle_manifest(course, per_module, shared_list)
+            name = _cam.package_name(course, self.name)
+            return [_cam.make_package(name, files, extra=_cam.moodle_sheet(course, None, name))]
+        packages = []
+        for rendered in site.modules:
+            module = rendered.module
+            files = dict(shared)
+            files.update(_cam.module_files(rendered))
+            files["imsmanifest.xml"] = module_manifest(course, module, list(files))
+            name = _cam.package_name(course, self.name, module)
+            extra = _cam.moodle_sheet(course, module, name)
+            packages.append(_cam.make_package(name, files, extra=extra))
+        return packages
