@@ -1,0 +1,142 @@
+"""Command line: a thin click adapter over the core functions (build, new, validate...).
+
+Each command parses its options, calls exactly one core function, prints the diagnostics
+and returns the exit code: 0 ok, 1 content errors, 2 usage errors. Heavy modules are imported
+inside the commands so that ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from efop_author import __version__
+from efop_author.diagnostics import Diagnostics, EfopError
+from efop_author.messages import t
+
+TARGET_NAMES = ("cmi5", "scorm12", "scorm2004", "web", "xapi")
+"""Mirror of ``targets.TARGETS`` keys, kept literal so ``--help`` needs no heavy import
+(a test checks that both agree)."""
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class _Command(click.Command):
+    """A click command whose --help option text comes from the catalogue."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        opt = super().get_help_option(ctx)
+        if opt is not None:
+            opt.help = t("cli.opt-help")
+        return opt
+
+
+class _Group(_Command, click.Group):
+    command_class = _Command
+
+
+def find_project(path: Path | None) -> Path:
+    """The course project to work on: PATH, else ./ if it has course.yml, else ./content/,
+    else the course embedded in the installed package."""
+    from efop_author.load import COURSE_FILES
+
+    def is_project(p: Path) -> bool:
+        return any((p / n).is_file() for n in COURSE_FILES)
+
+    if path is not None:
+        if not path.exists():
+            raise EfopError(t("cli.no-such-path", path=str(path)))
+        return path
+    cwd = Path.cwd()
+    for candidate in (cwd, cwd / "content", Path(__file__).parent / "content"):
+        if is_project(candidate):
+            return candidate
+    raise EfopError(t("cli.no-project"))
+
+
+def print_diagnostics(diags: Diagnostics) -> None:
+    for d in diags.sorted():
+        click.echo(d.format(), err=True)
+
+
+@click.group(cls=_Group, context_settings=CONTEXT_SETTINGS, help=t("cli.help"))
+@click.version_option(__version__, "-V", "--version", prog_name="efop-author", message="%(prog)s %(version)s",
+                      help=t("cli.opt-version"))
+def cli() -> None:
+    pass
+
+
+@cli.command(help=t("cli.build-help"))
+@click.argument("project", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option("-t", "--target", "targets", multiple=True, type=click.Choice(TARGET_NAMES), help=t("cli.opt-target"))
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path, file_okay=False), default=None, help=t("cli.opt-output"))
+@click.option("--bundle", is_flag=True, help=t("cli.opt-bundle"))
+@click.option("--strict", is_flag=True, help=t("cli.opt-strict"))
+@click.option("-q", "--quiet", is_flag=True, help=t("cli.opt-quiet"))
+def build(project: Path | None, targets: tuple[str, ...], out: Path | None, bundle: bool, strict: bool, quiet: bool) -> None:
+    from efop_author.build import build_course
+
+    root = find_project(project)
+    show_progress = not quiet and sys.stderr.isatty()
+
+    def progress(msg: str) -> None:
+        if show_progress:
+            click.echo("  " + msg, err=True)
+
+    result = build_course(root, targets=targets, out=out, bundle=bundle, strict=strict, progress=progress)
+    print_diagnostics(result.diagnostics)
+    d = result.diagnostics
+    if not result.ok:
+        click.echo(t("cli.build-failed", errors=len(d.errors), warnings=len(d.warnings)), err=True)
+        sys.exit(1)
+    if not quiet:
+        where = out if out is not None else Path("build")
+        click.echo(t("cli.build-done", n=len(result.written), out=str(where), warnings=len(d.warnings)))
+        for path in result.written:
+            click.echo(f"  {path}")
+
+
+@cli.command(help=t("cli.new-help"))
+@click.argument("path", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--title", default=None, help=t("cli.opt-title"))
+def new(path: Path, title: str | None) -> None:
+    from efop_author.scaffold import create_project
+
+    try:
+        created = create_project(path, title=title)
+    except FileExistsError:
+        raise EfopError(t("cli.new-exists", path=str(path))) from None
+    click.echo(t("cli.new-done", path=str(created)))
+
+
+def _register_optional_commands() -> None:
+    """Commands owned by other parts of the tool, registered when present."""
+    try:
+        from efop_author.validate.command import validate_command
+    except ImportError:
+        pass
+    else:
+        cli.add_command(validate_command, "validate")
+    try:
+        from efop_author.preview.command import preview_command
+    except ImportError:
+        pass
+    else:
+        cli.add_command(preview_command, "preview")
+    try:
+        from efop_author.report.command import report_command
+    except ImportError:
+        pass
+    else:
+        cli.add_command(report_command, "report")
+
+
+_register_optional_commands()
+
+
+def main() -> None:
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    cli(prog_name="efop-author")
