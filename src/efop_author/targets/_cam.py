@@ -14,6 +14,7 @@ Manifests are only ever built with ElementMaker: escaping is right by constructi
 from __future__ import annotations
 
 import re
+from functools import cache
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -136,6 +137,21 @@ def html_text(fragment: str) -> str:
         return " ".join(fragment.split())
     node = html.fragment_fromstring(fragment, create_parent="div")
     return " ".join(node.text_content().split())
+
+
+@cache
+def _inline_md() -> object:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False})
+
+
+def markdown_text(text: str) -> str:
+    """Plain text of a Markdown inline string (``description`` fields): markup removed, raw
+    ``<`` kept as text."""
+    if not text or not text.strip():
+        return ""
+    return html_text(_inline_md().renderInline(text))  # type: ignore[attr-defined]
 
 
 def languages(course: Course) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from efop_author.targets import _cam
-from efop_author.targets._cam import CMI5, html_text
+from efop_author.targets._cam import CMI5
 from efop_author.targets.scorm2004 import scaled
 
 if TYPE_CHECKING:
@@ -51,7 +51,9 @@ def _au(course: Course, module: Module) -> etree._Element:
         attrs["moveOn"] = "Completed"
     return C.au(
         _langstrings(course, "title", module.title),
-        _langstrings(course, "description", html_text(module.description) or module.title),
+        _langstrings(
+            course, "description", _cam.markdown_text(module.description) or module.title
+        ),
         C.url(_cam.launch_href(module)),
         attrs,
     )
@@ -60,7 +62,7 @@ def _au(course: Course, module: Module) -> etree._Element:
 def course_structure(course: Course, modules: list[Module], *, course_id: str | None = None,
                      title: str | None = None, description: str | None = None) -> bytes:
     title = title if title is not None else course.title
-    desc = description if description is not None else html_text(course.description)
+    desc = description if description is not None else _cam.markdown_text(course.description)
     root = C.courseStructure(
         C.course(
             _langstrings(course, "title", title),
@@ -78,7 +80,7 @@ def module_structure(course: Course, module: Module) -> bytes:
         [module],
         course_id=module_course_id(course, module),
         title=module.title,
-        description=html_text(module.description),
+        description=_cam.markdown_text(module.description),
     )
 
 

@@ -116,7 +116,9 @@ def _interactions(course: Course, module: Module) -> list[etree._Element]:
 def _module_activity(course: Course, module: Module, launch: str | None) -> etree._Element:
     children = [
         *_langs(course, "name", module.title),
-        *_langs(course, "description", html_text(module.description) or module.title),
+        *_langs(
+            course, "description", _cam.markdown_text(module.description) or module.title
+        ),
     ]
     if launch is not None:
         children.append(T.launch(launch, lang=_cam.languages(course)[0]))
@@ -136,7 +138,7 @@ def module_tincan(course: Course, module: Module) -> bytes:
 def course_tincan(course: Course, modules: list[Module], launch: str) -> bytes:
     first = T.activity(
         *_langs(course, "name", course.title),
-        *_langs(course, "description", html_text(course.description) or course.title),
+        *_langs(course, "description", _cam.markdown_text(course.description) or course.title),
         T.launch(launch, lang=_cam.languages(course)[0]),
         id=course.iri,
         type=TYPE_COURSE,
