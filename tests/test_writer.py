@@ -239,3 +239,20 @@ def test_dir_failure_at_swap_restores_previous_folder(tmp_path, monkeypatch):
         write_package(Package("web", (PackageFile("index.html", b"v2"),), kind="dir"), tmp_path)
     assert _tree(out) == {"index.html": b"v1"}
     assert _no_temp_files(tmp_path)
+
+
+def test_orchestrator_helpers(tmp_path, monkeypatch):
+    """``package_bytes`` + ``write_bytes`` (what build.py uses) give what write_package gives."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    data = writer.package_bytes(_pkg())
+    dest = writer.write_bytes(tmp_path / "demo-scorm12.zip", data)
+    assert dest.read_bytes() == write_package(_pkg(), tmp_path / "b").read_bytes()
+    web = writer.write_dir(Package("web", (PackageFile("index.html", b"x"),), kind="dir"), tmp_path)
+    assert (web / "index.html").read_bytes() == b"x"
+    real = os.replace
+    monkeypatch.setattr(writer.os, "replace", lambda *a: (_ for _ in ()).throw(OSError(5, "EIO")))
+    with pytest.raises(PackageError):
+        writer.write_bytes(dest, b"other")
+    monkeypatch.setattr(writer.os, "replace", real)
+    assert dest.read_bytes() == data
+    assert _no_temp_files(tmp_path)

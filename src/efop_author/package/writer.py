@@ -41,6 +41,9 @@ __all__ = [
     "check_arcname",
     "is_media",
     "ordered_files",
+    "package_bytes",
+    "write_bytes",
+    "write_dir",
     "write_package",
     "zip_bytes",
     "zip_date_time",
@@ -135,6 +138,37 @@ def zip_bytes(pkg: Package) -> bytes:
     buf = io.BytesIO()
     _write_zip(pkg, buf)
     return buf.getvalue()
+
+
+package_bytes = zip_bytes
+"""Alias used by the build orchestrator (zip in memory, validated, then written)."""
+
+
+def write_bytes(dest: Path | str, data: bytes) -> Path:
+    """Atomically write ``data`` to ``dest`` (a zip made by :func:`zip_bytes`, or a side file).
+
+    The folder must exist; the previous ``dest`` is untouched when anything fails.
+    """
+    dest = Path(dest)
+    _check_name(dest.name)
+    try:
+        _atomic_write(dest, lambda fh: fh.write(data))
+    except OSError as exc:
+        raise PackageError(t("package.write-failed", path=dest, error=exc)) from exc
+    return dest
+
+
+def write_dir(pkg: Package, out_dir: Path | str) -> Path:
+    """Write a folder package (``kind="dir"``) as ``out_dir/pkg.name``, swapped in atomically."""
+    out = Path(out_dir)
+    _check_name(pkg.name)
+    dest = out / pkg.name
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        _write_dir(pkg, dest)
+    except OSError as exc:
+        raise PackageError(t("package.write-failed", path=dest, error=exc)) from exc
+    return dest
 
 
 def _write_zip(pkg: Package, fileobj: object) -> None:
