@@ -1,0 +1,94 @@
+"""Message catalogue, run-time: diagnostics about learner state and the strings runtime.js shows.
+
+``MESSAGES`` holds diagnostic texts (CLI locale). ``UI`` holds the strings passed to the
+browser run-time in the ``efop-data`` JSON (``strings``), chosen by ``course.language``.
+``{name}`` placeholders are filled in by runtime.js.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "fr": {
+        "runtime.suspend-overflow": (
+            "le module « {module} » peut produire un état de reprise de {size} caractères, "
+            "au-delà de la limite SCORM 1.2 de {limit} (cmi.suspend_data) : réduisez le nombre "
+            "de pages ou de questions, ou raccourcissez leurs identifiants"
+        ),
+    },
+    "en": {
+        "runtime.suspend-overflow": (
+            "module '{module}' can produce a resume state of {size} characters, over the "
+            "SCORM 1.2 limit of {limit} (cmi.suspend_data): use fewer pages or questions, or "
+            "shorter ids"
+        ),
+    },
+}
+
+UI: dict[str, dict[str, str]] = {
+    "fr": {
+        "correct": "Bonne réponse",
+        "incorrect": "Mauvaise réponse",
+        "partial": "Réponse incomplète",
+        "unanswered": "Vous n'avez pas répondu à cette question.",
+        "expected": "Réponse attendue : {answer}",
+        "score": "Votre score : {score} % (score à atteindre : {pass} %).",
+        "score-nopass": "Votre score : {score} %.",
+        "quiz-passed": "Quiz réussi.",
+        "quiz-failed": "Quiz non réussi.",
+        "attempts-left": "Essais restants : {n}.",
+        "no-attempts-left": "Vous avez utilisé tous vos essais.",
+        "retry-hint": "Vous pouvez modifier vos réponses puis les valider à nouveau.",
+        "resume": "Reprendre là où vous vous étiez arrêté",
+        "resume-text": "Vous aviez commencé ce module. Dernière page consultée : « {title} ».",
+        "restart": "Rester au début",
+        "progress": "{seen} pages vues sur {total}",
+        "page-of": "Page {n} sur {total}",
+        "visited": "(déjà vue)",
+        "current": "(page en cours)",
+        "moved": "« {item} » est maintenant en position {pos} sur {total}.",
+        "lms-missing": "Mode autonome : aucune plateforme de formation détectée, votre progression ne sera pas transmise.",
+        "lms-error": "La plateforme n'a pas confirmé l'enregistrement. Nouvel essai automatique : vos réponses sont conservées.",
+        "lms-recovered": "Vos données ont bien été enregistrées par la plateforme.",
+        "lms-failed": "La plateforme n'enregistre pas vos données pour le moment. Gardez cette page ouverte : un nouvel essai sera fait à la prochaine étape.",
+        "web-saved": "Votre progression est enregistrée dans ce navigateur.",
+        "web-nostorage": "Votre navigateur ne permet pas d'enregistrer votre progression.",
+        "finished": "Vous avez terminé ce module. Vous pouvez fermer cette fenêtre.",
+        "exited": "Votre session est terminée. Vous pouvez fermer cette fenêtre.",
+        "completed": "Module terminé.",
+        "module-passed": "Module réussi.",
+        "module-failed": "Module non réussi.",
+    },
+    "en": {
+        "correct": "Correct answer",
+        "incorrect": "Wrong answer",
+        "partial": "Incomplete answer",
+        "unanswered": "You did not answer this question.",
+        "expected": "Expected answer: {answer}",
+        "score": "Your score: {score}% (pass mark: {pass}%).",
+        "score-nopass": "Your score: {score}%.",
+        "quiz-passed": "Quiz passed.",
+        "quiz-failed": "Quiz not passed.",
+        "attempts-left": "Attempts left: {n}.",
+        "no-attempts-left": "You have used all your attempts.",
+        "retry-hint": "You can change your answers and check them again.",
+        "resume": "Resume where you left off",
+        "resume-text": "You had started this module. Last page viewed: “{title}”.",
+        "restart": "Stay at the beginning",
+        "progress": "{seen} of {total} pages viewed",
+        "page-of": "Page {n} of {total}",
+        "visited": "(viewed)",
+        "current": "(current page)",
+        "moved": "“{item}” is now in position {pos} of {total}.",
+        "lms-missing": "Standalone mode: no learning platform found, your progress will not be sent.",
+        "lms-error": "The platform did not confirm saving. Retrying automatically: your answers are kept.",
+        "lms-recovered": "Your data has been saved by the platform.",
+        "lms-failed": "The platform is not saving your data at the moment. Keep this page open: it will be retried at the next step.",
+        "web-saved": "Your progress is saved in this browser.",
+        "web-nostorage": "Your browser does not allow saving your progress.",
+        "finished": "You have finished this module. You can close this window.",
+        "exited": "Your session has ended. You can close this window.",
+        "completed": "Module completed.",
+        "module-passed": "Module passed.",
+        "module-failed": "Module not passed.",
+    },
+}

@@ -1,0 +1,128 @@
+"""Render stage: course model + theme → in-memory :class:`~efop_author.render.Site`.
+
+``render_site(course, target, adapter)`` renders one HTML document per module (every page a
+``<section>``, then the annexes: the glossary when the course has one, and the accessibility
+statement), copies the theme's static files into ``efop/`` (``course.css``, ``runtime.js`` and
+the target's adapter as ``lms.js``) and, for every target, a course home ``index.html``
+(packagers use it for the web target and bundles only). It also checks the worst-case size of
+each module's resume state (``runtime.suspend-overflow``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from efop_author.diagnostics import Diagnostics
+from efop_author.messages import t as msg
+from efop_author.render import RenderedModule, Site
+from efop_author.render.context import (
+    ANNEX_ACCESSIBILITY,
+    ANNEX_GLOSSARY,
+    HomeContext,
+    ModuleDocContext,
+    annex_ctx,
+    course_ctx,
+    glossary_ctx,
+    json_for_script,
+    make_translator,
+    module_ctx,
+    module_data,
+    page_ctx,
+)
+from efop_author.render.suspend import SUSPEND_LIMIT, suspend_worst_case
+from efop_author.render.theme import Theme, make_env, render_template, resolve_theme
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from efop_author.model import Course, Module
+
+SHARED_CSS = "css/course.css"
+SHARED_RUNTIME = "js/runtime.js"
+ADAPTERS = "js/lms/"
+
+
+def _shared_files(theme: Theme, adapter: str, diags: Diagnostics) -> dict[str, bytes]:
+    """``efop/`` content: theme static files, ``css/`` and ``js/`` flattened for the core ones."""
+    shared: dict[str, bytes] = {}
+    for rel, path in theme.iter_static():
+        if rel.startswith(ADAPTERS):
+            continue  # only the target's adapter ships, as lms.js
+        if rel == SHARED_CSS:
+            shared["course.css"] = path.read_bytes()
+        elif rel == SHARED_RUNTIME:
+            shared["runtime.js"] = path.read_bytes()
+        else:
+            shared[rel] = path.read_bytes()
+    lms = theme.static_file(ADAPTERS + adapter)
+    if lms is None:
+        diags.error("render.unknown-adapter", msg("render.unknown-adapter", name=adapter, path="static/" + ADAPTERS))
+    else:
+        shared["lms.js"] = lms.read_bytes()
+    return shared
+
+
+def _render_module(
+    env: jinja2.Environment, theme: Theme, course: Course, module: Module, target: str, diags: Diagnostics
+) -> RenderedModule:
+    t = make_translator(course.language)
+    total = len(module.pages)
+    pages = [page_ctx(p, module, i + 1, total) for i, p in enumerate(module.pages)]
+    glossary = glossary_ctx(course)
+    annexes = []
+    if glossary:
+        annexes.append(annex_ctx(ANNEX_GLOSSARY, "glossary", t("glossary"), total))
+    annexes.append(annex_ctx(ANNEX_ACCESSIBILITY, "accessibility", t("accessibility-title"), total))
+    data = module_data(course, module, target, [*pages, *annexes])
+    ctx = ModuleDocContext(
+        t=t,
+        lang=course.language,
+        target=target,
+        efop="../efop/",
+        course=course_ctx(course, theme.options),
+        module=module_ctx(course, module),
+        pages=pages,
+        annexes=annexes,
+        glossary=glossary,
+        data_json=json_for_script(data),
+    )
+    html = render_template(env, "module.html", ctx, diags, course.root)
+    files: dict[str, bytes] = {"index.html": (html or "").encode("utf-8")}
+    for asset in module.assets:
+        files[asset.arcname] = asset.source.read_bytes()
+    size = suspend_worst_case(module)
+    if size > SUSPEND_LIMIT:
+        diags.error(
+            "runtime.suspend-overflow",
+            msg("runtime.suspend-overflow", module=module.id, size=size, limit=SUSPEND_LIMIT),
+            module.loc,
+        )
+    return RenderedModule(module=module, files=files, suspend_max=size)
+
+
+def render_site(course: Course, target: str, adapter: str) -> tuple[Site, Diagnostics]:
+    """Render ``course`` for ``target``; ``adapter`` is a file of the theme's ``static/js/lms/``."""
+    theme, diags = resolve_theme(course.theme, course.root, dict(course.options))
+    diags.suppressed = frozenset(course.suppress_warnings)
+    env = make_env(theme)
+    shared = _shared_files(theme, adapter, diags)
+    modules = tuple(_render_module(env, theme, course, m, target, diags) for m in course.modules)
+    t = make_translator(course.language)
+    home_ctx = HomeContext(
+        t=t,
+        lang=course.language,
+        target=target,
+        efop="efop/",
+        course=course_ctx(course, theme.options),
+        modules=[module_ctx(course, m) for m in course.modules],
+        glossary=glossary_ctx(course),
+    )
+    home = render_template(env, "home.html", home_ctx, diags, course.root)
+    site = Site(
+        course=course,
+        target=target,
+        shared=shared,
+        modules=modules,
+        home=home.encode("utf-8") if home is not None else None,
+    )
+    return site, diags

@@ -1,0 +1,1 @@
+/* efop-author: work in progress */
