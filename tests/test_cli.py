@@ -1,0 +1,122 @@
+"""CLI: contract tests (the core function gets the right arguments) and end-to-end builds."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import zipfile
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from click.testing import CliRunner
+
+from efop_author import __version__
+from efop_author.build import BuildResult
+from efop_author.cli import TARGET_NAMES, cli
+from efop_author.diagnostics import Diagnostics
+
+ROOTS = Path(__file__).parent / "roots"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Path:
+    dest = tmp_path / "course"
+    shutil.copytree(ROOTS / "minimal", dest)
+    return dest
+
+
+def test_target_choices_match_registry() -> None:
+    from efop_author.targets import TARGETS
+
+    assert tuple(sorted(TARGETS)) == TARGET_NAMES
+
+
+def test_version_and_help(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+    for args in ([], ["build"], ["new"], ["validate"]):
+        result = runner.invoke(cli, [*args, "--help"])
+        assert result.exit_code == 0, (args, result.output)
+        assert "Affiche cette aide" in result.output
+
+
+def test_build_passes_options_to_core(runner: CliRunner, course: Path, tmp_path: Path) -> None:
+    with mock.patch("efop_author.build.build_course", autospec=True, return_value=BuildResult(Diagnostics())) as core:
+        result = runner.invoke(cli, ["build", str(course), "-t", "scorm12", "-t", "xapi", "-o", str(tmp_path / "o"), "--bundle", "--strict", "-q"])
+    assert result.exit_code == 0, result.output
+    args, kwargs = core.call_args
+    assert args == (course,)
+    assert kwargs["targets"] == ("scorm12", "xapi")
+    assert kwargs["out"] == tmp_path / "o"
+    assert kwargs["bundle"] is True and kwargs["strict"] is True
+
+
+def test_build_defaults_to_content_folder(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "course.yml").write_text("id: x\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with mock.patch("efop_author.build.build_course", autospec=True, return_value=BuildResult(Diagnostics())) as core:
+        result = runner.invoke(cli, ["build"])
+    assert result.exit_code == 0, result.output
+    assert core.call_args.args == (tmp_path / "content",)
+
+
+def test_usage_errors_exit_2(runner: CliRunner, tmp_path: Path) -> None:
+    assert runner.invoke(cli, ["build", "-t", "scorm13", str(tmp_path)]).exit_code == 2
+    assert runner.invoke(cli, ["build", str(tmp_path / "absent")]).exit_code == 2
+    assert runner.invoke(cli, ["nope"]).exit_code == 2
+
+
+def test_build_end_to_end(runner: CliRunner, course: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["build", str(course), "-t", "scorm12", "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    zips = sorted(p.name for p in out.glob("*.zip"))
+    assert zips == ["demo-intro-scorm12.zip"]
+    with zipfile.ZipFile(out / zips[0]) as zf:
+        assert "imsmanifest.xml" in zf.namelist()
+        assert "intro/index.html" in zf.namelist()
+        assert "intro/assets/chart.svg" in zf.namelist()
+
+
+def test_content_error_exit_1_and_nothing_written(runner: CliRunner, course: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    ok = runner.invoke(cli, ["build", str(course), "-t", "scorm12", "-o", str(out)])
+    assert ok.exit_code == 0, ok.stderr
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    page = course / "modules/01-intro/02-contenu.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("id: contenu", "id: accueil"), encoding="utf-8")
+    bad = runner.invoke(cli, ["build", str(course), "-t", "scorm12", "-o", str(out)])
+    assert bad.exit_code == 1
+    assert "modules/01-intro/02-contenu.md:2: error:" in bad.stderr and "[load.duplicate-id]" in bad.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_strict_fails_on_warning(runner: CliRunner, course: Path, tmp_path: Path) -> None:
+    page = course / "modules/01-intro/02-contenu.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n# Titre de niveau 1\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert runner.invoke(cli, ["build", str(course), "-t", "scorm12", "-o", str(out)]).exit_code == 0
+    result = runner.invoke(cli, ["build", str(course), "-t", "scorm12", "-o", str(tmp_path / "o2"), "--strict"])
+    assert result.exit_code == 1 and "[load.h1-in-body]" in result.stderr
+    assert not (tmp_path / "o2").exists() or not any((tmp_path / "o2").iterdir())
+
+
+def test_new_then_build(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "nouveau"
+    assert runner.invoke(cli, ["new", str(target), "--title", "Cours « test » & co"]).exit_code == 0
+    assert runner.invoke(cli, ["new", str(target)]).exit_code == 2  # not empty
+    result = runner.invoke(cli, ["build", str(target), "-o", str(tmp_path / "o"), "--strict"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+
+
+def test_english_locale(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["build", str(tmp_path)], env={**os.environ, "EFOP_AUTHOR_LANG": "en"})
+    assert result.exit_code == 1
+    assert "no course.yml" in result.stderr and "[load.missing-file]" in result.stderr
