@@ -216,6 +216,8 @@ def moodle_sheet(course: Course, module: Module | None, package: str) -> tuple[t
     Imported lazily: the render stage owns ``moodle_import_sheet``; when it is not available the
     side file is skipped (the package itself is still complete).
     """
+    # TODO(render): efop_author.render.moodle_sheet is provided by the render stage; until it
+    # lands the side file is skipped. Remove this fallback once it is committed.
     try:
         from efop_author.render.moodle_sheet import moodle_import_sheet
     except ImportError:
