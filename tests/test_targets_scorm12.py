@@ -164,3 +164,9 @@ def test_moodle_sheet_next_to_each_package():
         assert data.decode("utf-8").strip()
     (bundle,) = Scorm12().package(course, make_site(course), bundle=True)
     assert [n for n, _ in bundle.extra] == ["efop-test-scorm12.moodle.md"]
+
+
+def test_module_named_like_the_shared_folder_is_rejected():
+    course = make_course(modules=(make_module("efop"),))
+    with pytest.raises(PackageError, match="efop"):
+        Scorm12().package(course, make_site(course))
