@@ -1,0 +1,244 @@
+#!/usr/bin/env python3
+"""Benchmark ``efop-author build -t scorm12`` against the floor, as whole processes.
+
+    python benchmarks/run.py [--sizes 1x5,10x8,100x10] [--runs 5] [--seed 1] [--write-doc]
+
+For each size, generates the corpus (``make_corpus.py``, cached in ``--work``), then runs each
+command once as a warm-up and ``--runs`` more times, alternating the two commands so that
+noise from other processes hits both alike. Each run is one child process measured on its own
+with ``os.wait4``: wall time (perf_counter around spawn + wait), CPU time (user + sys) and peak
+RSS (``ru_maxrss``). Prints a Markdown table of medians and ratios (efop-author / floor), the
+size of the run-time JS + CSS shipped in a package (entries under ``efop/``) against the 60 KB
+budget, and with ``--write-doc`` refreshes the block between the ``bench:results`` markers in
+``docs/performance.md`` (nothing else in that file is touched).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+DOC = REPO / "docs" / "performance.md"
+BEGIN = "<!-- bench:results:start (written by benchmarks/run.py --write-doc) -->"
+END = "<!-- bench:results:end -->"
+RUNTIME_BUDGET = 60 * 1024
+TARGET_RATIO = 1.5
+
+
+@dataclass
+class Sample:
+    wall: float
+    cpu: float
+    rss_kib: int
+
+
+@dataclass
+class Series:
+    samples: list[Sample] = field(default_factory=list)
+
+    def med(self, attr: str) -> float:
+        return statistics.median(getattr(s, attr) for s in self.samples)
+
+    def spread(self, attr: str) -> tuple[float, float]:
+        vals = [getattr(s, attr) for s in self.samples]
+        return min(vals), max(vals)
+
+
+def run_once(cmd: list[str], env: dict[str, str], out: Path) -> Sample:
+    shutil.rmtree(out, ignore_errors=True)
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    err = proc.stderr.read()  # small; read before waiting so a chatty child cannot block
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    proc.stderr.close()
+    if proc.returncode != 0:
+        raise SystemExit(f"command failed ({proc.returncode}): {shlex.join(cmd)}\n{err.decode(errors='replace')}")
+    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+
+
+def corpus(work: Path, modules: int, pages: int, seed: int) -> Path:
+    """Generate (or reuse, when the generator and arguments are unchanged) one corpus."""
+    path = work / f"corpus-{modules}x{pages}-s{seed}"
+    stamp = hashlib.sha256((HERE / "make_corpus.py").read_bytes()).hexdigest()[:16]
+    if (path / ".stamp").is_file() and (path / ".stamp").read_text() == stamp:
+        return path
+    subprocess.run([sys.executable, str(HERE / "make_corpus.py"), str(path), "--modules", str(modules),
+                    "--pages", str(pages), "--seed", str(seed)], check=True)
+    (path / ".stamp").write_text(stamp)
+    return path
+
+
+def runtime_size(out: Path) -> tuple[int, int, dict[str, int]] | None:
+    """(raw bytes, gzip-ish bytes, per file) of the entries under ``efop/`` in one module zip."""
+    zips = sorted(out.glob("*.zip"))
+    if not zips:
+        return None
+    with zipfile.ZipFile(zips[0]) as zf:
+        files = {i.filename: i.file_size for i in zf.infolist() if i.filename.startswith("efop/") and not i.is_dir()}
+        packed = sum(len(zlib.compress(zf.read(n), 9)) for n in files)
+    return sum(files.values()), packed, files
+
+
+def machine() -> str:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kib / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{os.cpu_count()} cores ({cpu}){mem}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for name in ("markdown-it-py", "mdit-py-plugins", "PyYAML", "Jinja2", "lxml", "click"):
+        try:
+            out.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            pass
+    import yaml
+
+    out.append(f"libyaml {'yes' if getattr(yaml, '__with_libyaml__', False) else 'NO'}")
+    return ", ".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="1x5,10x8,100x10", help="comma-separated MODULESxPAGES")
+    ap.add_argument("--runs", type=int, default=5, help="measured runs per command (after one warm-up)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "efop-bench")
+    ap.add_argument("--efop", default=f"{shlex.quote(sys.executable)} -m efop_author",
+                    help="command that runs efop-author (default: this Python, -m efop_author, PYTHONPATH=src)")
+    ap.add_argument("--write-doc", action="store_true", help=f"refresh the results block in {DOC.relative_to(REPO)}")
+    ap.add_argument("--only", choices=("efop", "floor"), help="measure one command only")
+    a = ap.parse_args(argv)
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(x for x in (str(REPO / "src"), env.get("PYTHONPATH")) if x)
+    env.pop("SOURCE_DATE_EPOCH", None)
+    a.work.mkdir(parents=True, exist_ok=True)
+
+    rows: list[tuple[str, Series, Series]] = []
+    runtime: tuple[int, int, dict[str, int]] | None = None
+    for size in a.sizes.split(","):
+        m, p = (int(x) for x in size.lower().split("x"))
+        src = corpus(a.work, m, p, a.seed)
+        outs = {"efop": a.work / f"out-efop-{size}", "floor": a.work / f"out-floor-{size}"}
+        cmds = {
+            "efop": [*shlex.split(a.efop), "build", "-t", "scorm12", "-o", str(outs["efop"]), str(src)],
+            "floor": [sys.executable, str(HERE / "floor.py"), str(src), str(outs["floor"])],
+        }
+        names = [a.only] if a.only else ["efop", "floor"]
+        series = {n: Series() for n in ("efop", "floor")}
+        for n in names:  # warm-up: page cache, .pyc files
+            run_once(cmds[n], env, outs[n])
+        for i in range(a.runs):
+            for n in (names if i % 2 == 0 else names[::-1]):
+                s = run_once(cmds[n], env, outs[n])
+                series[n].samples.append(s)
+                print(f"  {size:>7} {n:5} run {i + 1}: {s.wall:.3f} s wall, {s.cpu:.3f} s cpu, {s.rss_kib / 1024:.1f} MiB",
+                      file=sys.stderr)
+        if "efop" in names and (runtime is None or size == "10x8"):
+            runtime = runtime_size(outs["efop"]) or runtime
+        rows.append((size, series["efop"], series["floor"]))
+
+    table = render(rows, runtime, a)
+    print(table)
+    if a.write_doc:
+        write_doc(table)
+        print(f"updated {DOC.relative_to(REPO)}", file=sys.stderr)
+    return 0
+
+
+def fmt_t(x: float) -> str:
+    return f"{x:.3f} s" if x < 10 else f"{x:.1f} s"
+
+
+def render(rows: list[tuple[str, Series, Series]], runtime, a) -> str:
+    lines = [
+        f"Machine: {machine()}.  ",
+        f"Libraries: {versions()}.  ",
+        f"Measured {time.strftime('%Y-%m-%d %H:%M %Z')}: one warm-up then the median of {a.runs} runs per command, "
+        f"the two commands alternating; corpus seed {a.seed}.",
+        "",
+        "| size (modules × pages) | efop-author wall | floor wall | ratio wall | efop-author CPU | floor CPU | ratio CPU "
+        "| efop-author peak RSS | floor peak RSS | ratio RSS |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size, e, f in rows:
+        def cell(s: Series, attr: str, fmt) -> str:
+            return fmt(s.med(attr)) if s.samples else "–"
+
+        def ratio(attr: str) -> str:
+            if not (e.samples and f.samples):
+                return "–"
+            r = e.med(attr) / f.med(attr)
+            flag = " ⚠" if attr != "rss_kib" and size != "1x5" and r > TARGET_RATIO else ""
+            return f"{r:.2f}{flag}"
+
+        mib = lambda k: f"{k / 1024:.0f} MiB"  # noqa: E731
+        lines.append(
+            f"| {size.replace('x', ' × ')} | {cell(e, 'wall', fmt_t)} | {cell(f, 'wall', fmt_t)} | {ratio('wall')} "
+            f"| {cell(e, 'cpu', fmt_t)} | {cell(f, 'cpu', fmt_t)} | {ratio('cpu')} "
+            f"| {cell(e, 'rss_kib', mib)} | {cell(f, 'rss_kib', mib)} | {ratio('rss_kib')} |"
+        )
+    spreads = []
+    for size, e, f in rows:
+        for name, s in (("efop-author", e), ("floor", f)):
+            if s.samples:
+                lo, hi = s.spread("wall")
+                spreads.append(f"{name} {size} {lo:.2f}–{hi:.2f} s")
+    lines += ["", f"Wall-time range (min–max) over the runs: {'; '.join(spreads)}.", ""]
+    if runtime is not None:
+        raw, packed, files = runtime
+        verdict = "within" if raw <= RUNTIME_BUDGET else "OVER"
+        detail = ", ".join(f"`{k}` {v / 1024:.1f} KB" for k, v in sorted(files.items()))
+        lines.append(f"Run-time shipped per package (entries under `efop/`): **{raw / 1024:.1f} KB** raw "
+                     f"({packed / 1024:.1f} KB deflated), {verdict} the 60 KB budget — {detail}.")
+    return "\n".join(lines) + "\n"
+
+
+def write_doc(table: str) -> None:
+    block = f"{BEGIN}\n{table}{END}"
+    text = DOC.read_text(encoding="utf-8") if DOC.is_file() else ""  # re-read just before writing
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        _, tail = rest.split(END, 1)
+        text = head + block + tail
+    else:
+        text = text.rstrip("\n") + ("\n\n" if text else "") + "## Results\n\n" + block + "\n"
+    tmp = DOC.with_suffix(".md.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, DOC)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
