@@ -1,0 +1,5 @@
+"""Messages of the ``security.*`` diagnostics: kept with the validator's catalogue."""
+
+from efop_author.messages.validate import MESSAGES
+
+__all__ = ["MESSAGES"]
