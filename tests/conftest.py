@@ -60,6 +60,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+BROWSER_FIXTURES = {"browser", "new_page", "scorm12_lms", "axe_check"}
+LRS_FIXTURES = {"ralph_lrs"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:  # noqa: ARG001
+    """Mark tests by the fixtures they use: ``-m "not browser"`` / ``-m "not lrs"``."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if names & LRS_FIXTURES:
+            item.add_marker(pytest.mark.lrs)
+
+
 # ---------------------------------------------------------------------------
 # general fixtures
 

@@ -2,9 +2,9 @@
 
 import uuid
 
-import pytest
+import urllib.request
 
-pytestmark = pytest.mark.lrs
+import pytest
 
 
 def _statement(n: int) -> dict:
@@ -40,8 +40,6 @@ def test_stop_and_restart_keeps_data(ralph_lrs):
     ralph_lrs.stop()
     assert not ralph_lrs.running
     with pytest.raises(OSError):
-        import urllib.request
-
         urllib.request.urlopen(ralph_lrs.endpoint + "statements", timeout=2)
     ralph_lrs.start()
     extra = _statement(3)

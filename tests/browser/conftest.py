@@ -202,10 +202,14 @@ class LmsSession:
 
     def saved_cmi(self) -> dict:
         """What Moodle would hand back on the next launch: the current CMI without the
-        per-session elements (session_time, exit, entry). Pass it to
-        ``scorm12_lms(..., cmi=...)``, which sets ``cmi.core.entry = "resume"``."""
+        per-session elements (session_time, exit, entry), with ``total_time`` = previous
+        total + this session's time. Pass it to ``scorm12_lms(..., cmi=...)``, which sets
+        ``cmi.core.entry = "resume"``."""
         data = json.loads(json.dumps(self.cmi()))
         core = data.get("cmi", {}).get("core", {})
+        session = core.get("session_time") or "00:00:00"
+        total = self.page.evaluate("window.API.cmi.core.total_time") or "00:00:00"
+        core["total_time"] = _format_timespan(_timespan(total) + _timespan(session))
         for key in ("session_time", "exit", "entry"):
             core.pop(key, None)
         return data
@@ -236,6 +240,21 @@ class LmsSession:
         """Uncaught exceptions, console errors and HTTP responses ≥ 400 of the LMS page
         and the SCO (a failed transport simulated by ``fail_commit_once`` shows here)."""
         return list(self.console)
+
+
+def _timespan(value: str) -> float:
+    """Seconds of a SCORM 1.2 CMITimespan ``HHHH:MM:SS.SS``."""
+    hours, minutes, seconds = value.split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def _format_timespan(seconds: float) -> str:
+    cents = round(seconds * 100)
+    hours, rest = divmod(cents, 360000)
+    minutes, rest = divmod(rest, 6000)
+    secs, cents = divmod(rest, 100)
+    text = f"{hours:02d}:{minutes:02d}:{secs:02d}"
+    return text + (f".{cents:02d}" if cents else "")
 
 
 def _extract_if_zip(package: Path, tmp_path: Path) -> Path:

@@ -45,11 +45,15 @@ def test_commit_unload_and_resume(scorm12_lms):
     lms.page.wait_for_timeout(200)
     assert lms.commits()[-1]["cmi"]["core"]["lesson_status"] == "passed"
 
-    again = scorm12_lms(TINY, cmi=lms.saved_cmi())
+    session_time = lms.set_values()["cmi.core.session_time"]
+    saved = lms.saved_cmi()
+    assert saved["cmi"]["core"]["total_time"] == session_time  # first session: total = session
+    again = scorm12_lms(TINY, cmi=saved)
     status = again.frame.locator("#status").text_content()
     assert status == "resume|Apprenant, Test|hello=1|80|pages=3"
     assert again.frame.locator("#location").text_content() == "3"
     assert again.value("cmi.core.lesson_status") == "passed"
+    assert again.page.evaluate("window.API.cmi.core.total_time") == session_time
     assert again.errors() == []
 
 
