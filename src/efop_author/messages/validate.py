@@ -54,6 +54,7 @@ _CP_FR = {
     "xml-base-slash": "xml:base=« {value} » ne se termine pas par « / » : le dernier segment sera "
                       "remplacé par href, et Moodle concatène sans séparateur",
     "bad-dependency": "<dependency> désigne « {value} », qui n'est pas une ressource du manifeste",
+    "invalid-href": "href « {href} » n'est pas une URL valide",
     "unsafe-href": "href « {href} » absolu ou sortant du paquet : il doit être relatif à la racine",
     "missing-launch-file": "fichier de lancement « {path} » absent du paquet (href=« {href} »){hint}",
     "missing-file": "fichier « {path} » déclaré dans <file> mais absent du paquet{hint}",
@@ -84,6 +85,7 @@ _CP_EN = {
     "xml-base-slash": "xml:base='{value}' does not end with '/': href replaces its last segment, and "
                       "Moodle concatenates without a separator",
     "bad-dependency": "<dependency> names '{value}', which is not a resource of the manifest",
+    "invalid-href": "href '{href}' is not a valid URL",
     "unsafe-href": "href '{href}' is absolute or leaves the package: it must be relative to the root",
     "missing-launch-file": "launch file '{path}' is missing from the package (href='{href}'){hint}",
     "missing-file": "file '{path}' is declared in <file> but missing from the package{hint}",
@@ -180,6 +182,7 @@ FR.update({
     "tincan.no-launch": "aucune activité n'a de <launch> non vide",
     "tincan.several-launch": "{count} activités ont un <launch> : une seule doit en avoir",
     "tincan.launch-not-first": "l'activité lançable n'est pas la première de <activities>",
+    "tincan.invalid-launch": "<launch> « {url} » n'est pas une URL valide",
     "tincan.absolute-launch": "<launch> absolu ({url}) : le contenu n'est pas dans le paquet",
     "tincan.missing-launch-file": "fichier de lancement « {path} » absent du paquet{hint}",
     # cmi5
@@ -192,6 +195,7 @@ FR.update({
     "cmi5.reserved-parameter": "l'URL de l'AU utilise des paramètres réservés au lancement cmi5 : {names}",
     "cmi5.relative-url-without-zip": "URL relative « {url} » dans un cmi5.xml seul : sans zip, les URL "
                                      "doivent être absolues",
+    "cmi5.invalid-url": "URL « {url} » invalide",
     "cmi5.missing-launch-file": "fichier de l'AU « {path} » absent du paquet{hint}",
     # security / portability
     "security.lrs-credentials": "identifiants LRS écrits en dur ({kind}) : ils seraient lisibles par tous "
@@ -294,6 +298,7 @@ EN.update({
     "tincan.no-launch": "no activity has a non-empty <launch>",
     "tincan.several-launch": "{count} activities have a <launch>: only one may",
     "tincan.launch-not-first": "the launchable activity is not the first of <activities>",
+    "tincan.invalid-launch": "<launch> '{url}' is not a valid URL",
     "tincan.absolute-launch": "absolute <launch> ({url}): the content is not in the package",
     "tincan.missing-launch-file": "launch file '{path}' is missing from the package{hint}",
     "cmi5.bad-objective-ref": "objective '{value}' is referenced but not defined in courseStructure/objectives",
@@ -305,6 +310,7 @@ EN.update({
     "cmi5.reserved-parameter": "the AU URL uses parameters reserved by the cmi5 launch: {names}",
     "cmi5.relative-url-without-zip": "relative URL '{url}' in a bare cmi5.xml: without a zip, URLs "
                                      "must be absolute",
+    "cmi5.invalid-url": "invalid URL '{url}'",
     "cmi5.missing-launch-file": "AU file '{path}' is missing from the package{hint}",
     "security.lrs-credentials": "hard-coded LRS credentials ({kind}): every learner could read them; "
                                 "the LMS must supply them at launch",

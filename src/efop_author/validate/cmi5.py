@@ -118,7 +118,11 @@ def check_cmi5(root: etree._Element, inv: Inventory | None, ctx: Context) -> Non
         if url_el is None:
             continue
         url = (url_el.text or "").strip()
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            err("cmi5.invalid-url", url_el, url=url[:200])
+            continue
         reserved = sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)} & RESERVED)
         if reserved:
             warn("cmi5.reserved-parameter", url_el, names=", ".join(reserved))

@@ -63,15 +63,19 @@ def detect_manifest(root: etree._Element) -> str:
 
 def resolve_href(bases: list[str], href: str) -> tuple[str, str]:
     """Resolve ``href`` against the ``xml:base`` chain: ``(kind, path)``; kind is ``local``,
-    ``external`` (has a scheme) or ``unsafe`` (absolute path or escapes the package root)."""
+    ``external`` (has a scheme), ``unsafe`` (absolute path or escapes the package root) or
+    ``invalid`` (not a URL at all)."""
     url = _DUMMY
-    for part in [*bases, href]:
-        url = urljoin(url, part.strip())
-    if not url.startswith(_DUMMY_HOST):
-        return "external", url
-    if not url.startswith(_DUMMY):
-        return "unsafe", href
-    path = urlsplit(url).path[len("/__root__/"):]
+    try:
+        for part in [*bases, href]:
+            url = urljoin(url, part.strip())
+        if not url.startswith(_DUMMY_HOST):
+            return "external", url
+        if not url.startswith(_DUMMY):
+            return "unsafe", href
+        path = urlsplit(url).path[len("/__root__/"):]
+    except ValueError:  # e.g. an unbalanced IPv6 bracket
+        return "invalid", href
     return "local", unquote(path)
 
 
@@ -102,6 +106,8 @@ class _Cp:
     # rules -----------------------------------------------------------------------------------
     def run(self) -> None:
         def report(code: str, el: etree._Element, **kw: object) -> None:
+            if code == "bad-idref" and kw.get("attribute") == "default":
+                return  # reported below as default-organization, with a clearer message
             self.err(code, el, **kw)
 
         check_document(self.root, grammar(self.family), report, self.q("manifest"))
@@ -184,8 +190,8 @@ class _Cp:
             if launch:
                 self.ctx.warning("portability.external-launch", MANIFEST, el.sourceline, url=path[:200])
             return
-        if kind == "unsafe":
-            self.err("unsafe-href", el, href=href)
+        if kind in ("unsafe", "invalid"):
+            self.err(f"{kind}-href", el, href=href[:200])
             return
         self.referenced.add(path)
         if path not in self.inv.files:

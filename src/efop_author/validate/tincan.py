@@ -89,7 +89,11 @@ def check_tincan(root: etree._Element, inv: Inventory | None, ctx: Context) -> N
     if not url:
         err("tincan.no-launch", launch)
         return
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        err("tincan.invalid-launch", launch, url=url[:200])
+        return
     if parts.scheme or url.startswith("//"):
         warn("tincan.absolute-launch", launch, url=url[:200])
         return
