@@ -142,8 +142,7 @@
         learner: get('cmi.core.student_id')
       };
       set('cmi.core.exit', finished() ? '' : 'suspend', true);
-      commit();
-      return info;
+      return info; // the run-time commits right after showing the first page
     },
     pageVisited: function (id) {
       set('cmi.core.lesson_location', String(id).slice(0, 255), true);

@@ -1,7 +1,7 @@
 /* efop-author: xAPI 1.0.3 (Tin Can) adapter, shipped as efop/lms.js in xapi packages.
  *
  * Same interface as scorm12.js (docs/dev/contracts.md §3), on window.efopLms:
- *   start() -> {entry, location, state}   synchronous (the State API read is a sync XHR)
+ *   start(data) -> {entry, location, state, learner}  synchronous (State API read: sync XHR)
  *   pageVisited(id)        "experienced" the page (once per page and session)
  *   answer(interaction)    "answered" the question, full cmi.interaction definition
  *   quizResult(result)     keeps the score for the completion statement
@@ -118,11 +118,15 @@
     }
     var region = document.querySelector('[data-efop-notice]');
     if (!region) return;
+    /* same markup as the run-time's notices */
+    var box = document.createElement('div');
+    box.className = 'efop-notice' + (key === 'xapi-sent' ? '' : ' efop-notice--error');
+    box.setAttribute('data-notice', key);
+    box.setAttribute('data-efop-xapi-notice', key);
     var p = document.createElement('p');
-    p.className = 'efop-notice efop-notice-xapi';
-    p.setAttribute('data-efop-xapi-notice', key);
     p.textContent = text(key, vars);
-    region.appendChild(p);
+    box.appendChild(p);
+    region.appendChild(box);
   }
 
   function clearNotice(key) {
@@ -288,6 +292,12 @@
     c.queueKey = PREFIX + 'q:' + hash(endpoint + '\n' + c.auth);
     c.stateKey = PREFIX + 's:' + hash(endpoint + '\n' + who);
     return c;
+  }
+
+  /* stable per learner: seeds the run-time's shuffling */
+  function learnerId(actor) {
+    if (actor.account) return actor.account.name;
+    return actor.mbox || actor.mbox_sha1sum || actor.openid || '';
   }
 
   function headers(json) {
@@ -579,8 +589,9 @@
 
   function findQuestion(ix) {
     var d = readData();
-    var qid = ix.question || ix.questionId || ix.id;
-    var pid = ix.page || ix.pageId || ix.quiz;
+    var qid = ix.question && typeof ix.question === 'object' ? ix.question.id
+      : ix.question || ix.questionId || ix.id;
+    var pid = ix.quiz || ix.page || ix.pageId;
     if (!pid && typeof qid === 'string') {
       var cut = Math.max(qid.lastIndexOf('/'), qid.lastIndexOf('.'), qid.lastIndexOf(':'));
       if (cut > 0 && d.quizzes[qid.slice(0, cut)]) { pid = qid.slice(0, cut); qid = qid.slice(cut + 1); }
@@ -734,6 +745,7 @@
   function successOf(ix, computed) {
     if (typeof ix.correct === 'boolean') return ix.correct;
     if (typeof ix.success === 'boolean') return ix.success;
+    if (typeof ix.result === 'boolean') return ix.result;
     if (typeof ix.result === 'string') {
       var r = ix.result.toLowerCase();
       if (r === 'correct') return true;
@@ -776,13 +788,13 @@
     name: 'xapi',
 
     start: function () {
-      if (started) return { entry: location_ ? 'resume' : 'ab-initio', location: location_, state: '' };
+      if (started) return { entry: '', location: '', state: '', learner: '' };
       started = true;
       readData();
       conf = configure();
       if (!conf) {
         notice('xapi-no-launch');
-        return { entry: 'ab-initio', location: '', state: '' };
+        return { entry: '', location: '', state: '', learner: '' };
       }
       sessionId = uuid();
       startTime = Date.now();
@@ -790,13 +802,20 @@
       var state = doc && typeof doc.state === 'string' ? doc.state : '';
       location_ = doc && typeof doc.location === 'string' ? doc.location : '';
       send('initialized', moduleActivity(), null, false);
-      window.addEventListener('pagehide', function () {
-        if (!terminated) api.exit(true);
-        flushKeepalive();
-      });
+      /* registered after the run-time's own pagehide handler (which saves the state and
+         calls exit()), so the keepalive flush carries everything */
+      setTimeout(function () {
+        window.addEventListener('pagehide', function () {
+          if (!terminated) api.exit(true);
+          flushKeepalive();
+        });
+      }, 0);
       window.addEventListener('online', function () { attempt = 0; flush(); });
       flush();
-      return { entry: state || location_ ? 'resume' : 'ab-initio', location: location_, state: state };
+      return {
+        entry: state || location_ ? 'resume' : 'ab-initio', location: location_, state: state,
+        learner: learnerId(conf.actor)
+      };
     },
 
     pageVisited: function (id) {
@@ -834,6 +853,12 @@
     },
 
     quizResult: function (result) {
+      /* the run-time gives {quiz, score, passed, tries, moduleScore}: the module's score
+         (mean of its quizzes, null until every quiz has one) is the one reported */
+      if (result && typeof result === 'object' && 'moduleScore' in result) {
+        if (typeof result.moduleScore !== 'number') return;
+        result = { score: result.moduleScore };
+      }
       var s = scoreOf(result);
       if (s) lastScore = s;
     },
