@@ -42,10 +42,12 @@ def build_course(
     progress: Progress | None = None,
 ) -> BuildResult:
     """Build ``project`` for ``targets`` (default: the course's own) into ``out``."""
+    from efop_author.lint import lint_course
     from efop_author.load import load_course
 
     say = progress or (lambda _msg: None)
     course, diags = load_course(project)
+    diags.extend(lint_course(course))
     result = BuildResult(diags)
     if course is None or diags.has_errors(strict):
         _promote(diags, strict)
