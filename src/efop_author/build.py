@@ -101,12 +101,10 @@ def build_course(
 
 def _validate(name: str, data: bytes, diags: Diagnostics) -> None:
     """Run the package validator on an in-memory package; its findings fail the build."""
-    try:
-        from efop_author.validate import iter_errors
-    except ImportError:  # validator not available in this build of the tool
-        return
-    for d in iter_errors(data, name=name):
-        diags.add(d)
+    from efop_author.validate import validate_package
+
+    report = validate_package(data, lms="moodle", display=name)
+    diags.extend(report.diagnostics)
 
 
 def _promote(diags: Diagnostics, strict: bool) -> None:

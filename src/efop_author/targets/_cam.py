@@ -34,6 +34,10 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 # SCORM 1.2 (standards §1.2)
 IMSCP12 = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 ADLCP12 = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
+# No xsi:schemaLocation is written: it would name XSD files that the package cannot ship (the
+# official XSDs are third-party files the project does not redistribute), and LMSs, Moodle
+# included, never read it. The validator warns (scorm12.missing-xsd) about packages that name
+# absent XSDs; ours name none. These constants remain for the validator's tests.
 SCHEMA_LOCATION_12 = (
     f"{IMSCP12} imscp_rootv1p1p2.xsd {ADLCP12} adlcp_rootv1p2.xsd"
 )

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from efop_author.targets import _cam
-from efop_author.targets._cam import ADLCP12, IMSCP12, NSMAP_12, XSI, clip, qname, xml_id
+from efop_author.targets._cam import ADLCP12, IMSCP12, NSMAP_12, clip, qname, xml_id
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -75,7 +75,6 @@ def _manifest(
         {
             "identifier": xml_id("MANIFEST", *ident_parts),
             "version": _cam.manifest_version(course),
-            qname(XSI, "schemaLocation"): _cam.SCHEMA_LOCATION_12,
         },
     )
     return _cam.tostring(root)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from efop_author.targets import _cam
-from efop_author.targets._cam import ADLCP, IMSCP, IMSSS, NSMAP_2004, XSI, clip, qname, xml_id
+from efop_author.targets._cam import ADLCP, IMSCP, IMSSS, NSMAP_2004, clip, qname, xml_id
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -103,7 +103,6 @@ def _manifest(
         {
             "identifier": xml_id("MANIFEST", *ident_parts),
             "version": _cam.manifest_version(course),
-            qname(XSI, "schemaLocation"): _cam.SCHEMA_LOCATION_2004,
         },
     )
     return _cam.tostring(root)
