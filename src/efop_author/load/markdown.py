@@ -186,6 +186,10 @@ class _PageState:
         self.text_parts: list[str] = []
         self.saw_html = False
         self.glossary_seen: set[str] = set()
+        self.glossary: tuple[re.Pattern[str], dict[str, GlossaryEntry]] | None = None
+        """(pattern, index) of the course glossary, looked up once per page: hashing the
+        glossary tuple (frozen dataclasses) for the lru_cache on every text token was the
+        loader's top hot spot."""
         self.line = offset + 1
 
     def loc(self, line: int | None = None) -> SourceLocation:
@@ -366,7 +370,9 @@ class _PageState:
         return arc
 
     def _abbr(self, tok: Token) -> list[Token]:
-        pattern = _glossary_pattern(self.ctx.glossary)
+        if self.glossary is None:
+            self.glossary = _glossary_build(self.ctx.glossary)
+        pattern, index = self.glossary
         text = tok.content
         out: list[Token] = []
         pos = 0
@@ -375,7 +381,7 @@ class _PageState:
             if term in self.glossary_seen:
                 continue
             self.glossary_seen.add(term)
-            entry = _glossary_index(self.ctx.glossary)[term]
+            entry = index[term]
             if m.start() > pos:
                 out.append(_text(text[pos : m.start()]))
             abbr = Token("html_inline", "", 0)
