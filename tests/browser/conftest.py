@@ -218,6 +218,19 @@ class LmsSession:
         """Payloads scorm-again POSTed to the LMS server (LMSCommit, LMSFinish)."""
         return list(self.backend.commits)
 
+    def wait_for_commit(self, predicate=None, timeout: float = 5.0):
+        """Wait until a commit satisfying ``predicate(payload)`` (default: any) reached
+        the LMS server (the termination commit travels by beacon, asynchronously);
+        returns the latest such payload."""
+        deadline = time.monotonic() + timeout
+        while True:
+            matching = [c for c in self.backend.commits if predicate is None or predicate(c)]
+            if matching:
+                return matching[-1]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no matching commit within {timeout}s: {self.commits()}")
+            self.page.wait_for_timeout(50)
+
     @property
     def failed_commits(self) -> int:
         return self.backend.failed_commits

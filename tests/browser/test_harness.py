@@ -42,8 +42,8 @@ def test_commit_unload_and_resume(scorm12_lms):
     assert lms.value("cmi.core.exit") == "suspend"
     assert lms.set_values()["cmi.core.score.raw"] == "90"
     # the termination commit reached the LMS server (beacon)
-    lms.page.wait_for_timeout(200)
-    assert lms.commits()[-1]["cmi"]["core"]["lesson_status"] == "passed"
+    final = lms.wait_for_commit(lambda c: c["cmi"]["core"]["exit"] == "suspend")
+    assert final["cmi"]["core"]["lesson_status"] == "passed"
 
     session_time = lms.set_values()["cmi.core.session_time"]
     saved = lms.saved_cmi()
