@@ -138,6 +138,10 @@ def test_build_course_reproducible(tmp_path, monkeypatch):
         results.append(sorted(res.written))
     assert [p.name for p in results[0]] == ["need-escaped-aide-scorm12.zip",
                                              "need-escaped-risques-scorm12.zip"]
+    assert sorted(p.name for p in (tmp_path / "a").glob("*.moodle.md")) == [
+        "need-escaped-aide-scorm12.moodle.md",
+        "need-escaped-risques-scorm12.moodle.md",
+    ]
     for pa, pb in zip(*results, strict=True):
         assert pa.read_bytes() == pb.read_bytes()
         with zipfile.ZipFile(io.BytesIO(pa.read_bytes())) as zf:

@@ -83,3 +83,9 @@ def test_escaped_titles_validate():
     for bundle in (False, True):
         (pkg,) = Scorm2004().package(course, make_site(course, "scorm2004"), bundle=bundle)
         xsd.assert_valid("scorm2004", manifest_of(pkg))
+
+
+def test_no_scorm12_import_sheet():
+    course = make_course()
+    for bundle in (False, True):
+        assert all(p.extra == () for p in Scorm2004().package(course, make_site(course), bundle=bundle))

@@ -215,17 +215,14 @@ def package_name(course: Course, target: str, module: Module | None = None) -> s
 
 
 def moodle_sheet(course: Course, module: Module | None, package: str) -> tuple[tuple[str, bytes], ...]:
-    """The French Moodle import sheet ``{stem}.moodle.md`` next to a SCORM package.
+    """The French Moodle import sheet ``{stem}.moodle.md`` next to a SCORM 1.2 package.
 
-    Imported lazily: the render stage owns ``moodle_import_sheet``; when it is not available the
-    side file is skipped (the package itself is still complete).
+    The sheet (render stage, :func:`efop_author.render.moodle_sheet.moodle_import_sheet`) is
+    written for SCORM 1.2 (``adlcp:masteryscore``, 1.2 suspend_data limit), so only the
+    ``scorm12`` target attaches it.
     """
-    # TODO(render): efop_author.render.moodle_sheet is provided by the render stage; until it
-    # lands the side file is skipped. Remove this fallback once it is committed.
-    try:
-        from efop_author.render.moodle_sheet import moodle_import_sheet
-    except ImportError:
-        return ()
+    from efop_author.render.moodle_sheet import moodle_import_sheet
+
     stem = package.removesuffix(".zip")
     text = moodle_import_sheet(course, module)
     return ((f"{stem}.moodle.md", text.encode("utf-8")),)

@@ -10,6 +10,7 @@ Same shape as SCORM 1.2 (see :mod:`efop_author.targets.scorm12`): per module one
   as ``cmi.scaled_passing_score``);
 - every SCO item has ``deliveryControls completionSetByContent="true"
   objectiveSetByContent="true"`` (the content reports its own status);
+- no Moodle import sheet: the render stage's sheet is written for SCORM 1.2;
 - the organization has ``controlMode choice="true" flow="true"`` (flow defaults to false, which
   makes Continue/Previous and, in a strict sequencer, the Start request fail); no rollup or
   sequencing rules (Moodle's sequencer is partial).
@@ -154,7 +155,7 @@ class Scorm2004:
                 per_module[rendered.module.id] = list(mfiles)
             files["imsmanifest.xml"] = bundle_manifest(course, per_module, shared_list)
             name = _cam.package_name(course, self.name)
-            return [_cam.make_package(name, files, extra=_cam.moodle_sheet(course, None, name))]
+            return [_cam.make_package(name, files)]
         packages = []
         for rendered in site.modules:
             module = rendered.module
@@ -162,6 +163,5 @@ class Scorm2004:
             files.update(_cam.module_files(rendered))
             files["imsmanifest.xml"] = module_manifest(course, module, list(files))
             name = _cam.package_name(course, self.name, module)
-            extra = _cam.moodle_sheet(course, module, name)
-            packages.append(_cam.make_package(name, files, extra=extra))
+            packages.append(_cam.make_package(name, files))
         return packages
