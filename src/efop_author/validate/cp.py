@@ -85,6 +85,7 @@ class _Cp:
         self.ns = CP12 if family == "scorm12" else CP04
         self.adl = ADLCP12 if family == "scorm12" else ADLCP04
         self.referenced: set[str] = set()
+        self.sub_manifests: set[str] = set()
 
     # helpers -------------------------------------------------------------------------------
     def q(self, local: str) -> str:
@@ -147,20 +148,21 @@ class _Cp:
         return [el.get(XML_BASE) or "" for el in els if el is not None]
 
     def resources(self) -> dict[str, etree._Element]:
+        """Every resource (sub-manifests included) by identifier; checks each one."""
         out: dict[str, etree._Element] = {}
-        res_el = self.kid(self.root, "resources")
-        if res_el is None:
-            return out
-        for r in self.kids(res_el, "resource"):
+        all_res = list(self.root.iter(self.q("resource")))
+        for r in all_res:
             ident = collapse(r.get("identifier") or "")
             if ident and ident not in out:
                 out[ident] = r
-        for r in self.kids(res_el, "resource"):
-            self.resource(r, res_el, out)
+        for r in all_res:
+            self.resource(r, out)
         self.dependency_cycles(out)
+        self.sub_manifests = {collapse(m.get("identifier") or "") for m in self.root.iter(self.q("manifest"))
+                              if m is not self.root}
         return out
 
-    def resource(self, r: etree._Element, res_el: etree._Element, all_res: dict[str, etree._Element]) -> None:
+    def resource(self, r: etree._Element, all_res: dict[str, etree._Element]) -> None:
         ident = r.get("identifier") or ""
         if (r.get("type") or "") != "webcontent":
             self.err("resource-type", r, identifier=ident, value=r.get("type") or "")
@@ -168,7 +170,7 @@ class _Cp:
         scormtype = r.get(f"{{{self.adl}}}{st_name}")
         if scormtype is None:
             self.err("missing-scormtype", r, identifier=ident, attribute=f"adlcp:{st_name}")
-        bases = self.bases(self.root, res_el, r)
+        bases = self.bases(*reversed(list(r.iterancestors())), r)
         base = r.get(XML_BASE)
         if base and not base.endswith("/"):
             self.warn("xml-base-slash", r, value=base)
@@ -269,6 +271,8 @@ class _Cp:
             self.warn("item-not-launchable", item, identifier=ident)
             return 0
         res = resources.get(collapse(ref))
+        if res is None and collapse(ref) in self.sub_manifests:
+            return 1
         if res is None:
             self.err("bad-identifierref", item, identifier=ident, value=ref)
             self.ctx.moodle("moodle.invalid-resource", Severity.WARNING, MANIFEST, item.sourceline,

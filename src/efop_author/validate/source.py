@@ -88,7 +88,7 @@ class ZipSource(Source):
             member = Member(
                 name=info.filename, size=info.file_size, compress_size=info.compress_size,
                 compress_type=info.compress_type, encrypted=bool(info.flag_bits & 0x1), utf8_flag=utf8,
-                symlink=info.create_system == 3 and stat.S_ISLNK(mode), is_dir=info.is_dir(),
+                symlink=info.create_system == 3 and stat.S_ISLNK(mode), is_dir=info.filename.endswith("/"),
                 raw_name=raw)
             self.members.append(member)
             self._infos.setdefault(info.filename, info)

@@ -6,6 +6,10 @@ in one folder), this module compiles in-memory wrapper schemas with the libxml2 
 described in that folder's README, loads every file locally (``no_network``; anything outside
 the folder is refused) and ignores the instance's ``xsi:schemaLocation`` hints. Errors become
 diagnostics ``<family>.xsd`` located at the manifest line.
+
+SCORM 1.2 inline LOM metadata (``imsmd:lom``) cannot be checked: ``imsmd_rootv1p2p1.xsd`` does
+not compile under libxml2 (non-deterministic content model), so the wrapper leaves it out and
+the "no matching global declaration" errors it causes for that namespace are dropped.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from efop_author.validate.cp_grammar import ADLCP04, ADLCP12, ADLNAV, ADLSEQ, CP
 ENV_VAR = "EFOP_AUTHOR_SCHEMAS"
 CMI5_NS = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
+_IMSMD12 = "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"
 
 _SUBDIRS = ("scorm12", "scorm2004-4th", "cmi5", ".")
 
@@ -70,11 +75,6 @@ def _find(root: Path, name: str) -> Path | None:
         if p.is_file() and p.is_relative_to(root.resolve()):
             return p
     return None
-
-
-@dataclass
-class _Compiled:
-    schema: etree.XMLSchema
 
 
 _CACHE: dict[tuple[str, str], etree.XMLSchema] = {}
@@ -130,4 +130,6 @@ def xsd_errors(root: etree._Element, family: str, schema_dir: Path) -> Iterator[
     if ok:
         return
     for entry in log:
+        if family == "scorm12" and _IMSMD12 in entry.message and "No matching global element" in entry.message:
+            continue  # imsmd_rootv1p2p1.xsd does not compile under libxml2 (see module docstring)
         yield XsdError(entry.line, entry.message, entry.path)

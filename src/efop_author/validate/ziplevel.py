@@ -53,6 +53,8 @@ def case_hint(inv: Inventory, path: str) -> str:
 
 def unsafe_reason(name: str) -> str | None:
     """Why a member name is unsafe to extract (zip-slip), or None."""
+    if not name:
+        return "empty"
     if _CONTROL.search(name):
         return "control"
     n = name.replace("\\", "/")
