@@ -104,6 +104,14 @@ EXTERNAL = [
 ]
 
 
+def fr(text: str) -> str:
+    """French typography: narrow no-break space before ? ! ; and inside « », no-break before :."""
+    for a, b in ((" ?", "\u202f?"), (" !", "\u202f!"), (" ;", "\u202f;"), (" :", "\u00a0:"),
+                 ("« ", "«\u202f"), (" »", "\u202f»")):
+        text = text.replace(a, b)
+    return text
+
+
 def _fill(rng: random.Random, template: str) -> str:
     a, b = rng.sample(ACRONYMS, 2)
     return template.replace("{acr2}", b).replace("{acr}", a)
@@ -147,8 +155,21 @@ def make_png(rng: random.Random, width: int = IMAGE_SIZE[0], height: int = IMAGE
 
 
 # -- pages ------------------------------------------------------------------------------------
+def typeset(data):
+    """Apply :func:`fr` to every string of a YAML structure."""
+    if isinstance(data, dict):
+        return {k: typeset(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [typeset(v) for v in data]
+    return fr(data) if isinstance(data, str) else data
+
+
+def dump(data) -> str:
+    return yaml.safe_dump(typeset(data), allow_unicode=True, sort_keys=False, width=100)
+
+
 def front_matter(data: dict) -> str:
-    return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100) + "---\n"
+    return "---\n" + dump(data) + "---\n"
 
 
 def content_page(rng: random.Random, n: int, pages: int, quiz_file: str) -> tuple[str, str]:
@@ -179,7 +200,7 @@ def content_page(rng: random.Random, n: int, pages: int, quiz_file: str) -> tupl
     blocks.append(f"### {title(rng)}")
     while words("\n".join(blocks)) < WORDS_PER_PAGE:
         blocks.append(paragraph(rng, 3))
-    body = "\n\n".join(blocks) + "\n"
+    body = fr("\n\n".join(blocks)) + "\n"
     return page_title, front_matter({"id": f"partie-{n}", "title": page_title}) + body
 
 
@@ -232,8 +253,8 @@ def make_corpus(out: Path, modules: int, pages: int, seed: int) -> Path:
     course = {"id": "bench", "title": f"Corpus de mesure {modules} × {pages}", "language": "fr",
               "version": "1.0.0", "publisher": "Banc d'essai efop-author",
               "iri": "https://example.org/xapi/bench", "mastery_score": 75, "targets": ["scorm12"]}
-    (out / "course.yml").write_text(yaml.safe_dump(course, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    (out / "glossary.yml").write_text(yaml.safe_dump(GLOSSARY, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (out / "course.yml").write_text(dump(course), encoding="utf-8")
+    (out / "glossary.yml").write_text(dump(GLOSSARY), encoding="utf-8")
     for m in range(1, modules + 1):
         folder = out / "modules" / f"{m:03d}-module-{m}"
         (folder / "assets").mkdir(parents=True)
@@ -241,7 +262,7 @@ def make_corpus(out: Path, modules: int, pages: int, seed: int) -> Path:
                "description": paragraph(rng, 1),
                "objectives": [f"Expliquer le rôle du **{x}**." for x in rng.sample(ACRONYMS, 3)],
                "duration": 10 * pages, "mastery_score": 75}
-        (folder / "module.yml").write_text(yaml.safe_dump(mod, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        (folder / "module.yml").write_text(dump(mod), encoding="utf-8")
         quiz_file = f"{pages + 1:02d}-quiz.md"
         for n in range(1, pages + 1):
             _, text = content_page(rng, n, pages, quiz_file)
