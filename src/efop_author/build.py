@@ -55,7 +55,7 @@ def build_course(
     result.course_title = course.title
     out = out if out is not None else Path.cwd() / "build"
 
-    from efop_author.package.writer import package_bytes, write_bytes, write_dir
+    from efop_author.package.writer import PackageError, package_bytes, write_bytes, write_dir
     from efop_author.render.site import render_site
     from efop_author.targets import get_target
 
@@ -79,7 +79,12 @@ def build_course(
                     )
         if diags.errors:
             continue
-        for pkg in target.package(course, site, bundle=bundle):
+        try:
+            packages = target.package(course, site, bundle=bundle)
+        except PackageError as exc:
+            diags.error("package.error", exc.format_message(), course.loc)
+            continue
+        for pkg in packages:
             data = package_bytes(pkg) if pkg.kind == "zip" else None
             if validate and data is not None:
                 _validate(pkg.name, data, diags)
