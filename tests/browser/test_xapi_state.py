@@ -1,0 +1,184 @@
+"""Resume through the xAPI State API (against tests/lrs/state_double.py, a spec-exact test
+double) and clean degradation against ralph, which has no State API."""
+
+from __future__ import annotations
+
+import base64
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+AUTH = "Basic " + base64.b64encode(b"state-test:state-secret").decode()
+STATE_ID = "efop-state"
+ACTIVITY = "https://example.org/xapi/demo/intro"
+
+
+def _load(name: str, path: Path):
+    import sys  # noqa: PLC0415
+    from importlib import util  # noqa: PLC0415
+
+    if name not in sys.modules:
+        spec = util.spec_from_file_location(name, path)
+        mod = util.module_from_spec(spec)
+        sys.modules[name] = mod
+        spec.loader.exec_module(mod)
+    return sys.modules[name]
+
+
+def _support():
+    return _load("efop_tests_xapi_support", HERE / "xapi_support.py")
+
+
+@pytest.fixture
+def state_lrs():
+    mod = _load("efop_tests_state_double", HERE.parent / "lrs" / "state_double.py")
+    double = mod.StateApiDouble(auth=AUTH)
+    yield double
+    double.close()
+
+
+@pytest.fixture(scope="module")
+def intro(tmp_path_factory):
+    x = _support()
+    return x.build_modules(x.REPO / "tests" / "roots" / "minimal", tmp_path_factory.mktemp("xapi-state"))["intro"]
+
+
+# ---------------------------------------------------------------------------
+# the double itself follows the spec
+
+
+def _call(double, method, params, body=None, headers=None):
+    url = double.endpoint + "activities/state?" + urllib.parse.urlencode(params)
+    hdrs = {"X-Experience-API-Version": "1.0.3", "Authorization": AUTH}
+    if body is not None:
+        hdrs["Content-Type"] = "application/json"
+    hdrs.update(headers or {})
+    data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+    req = urllib.request.Request(url, data=data, method=method, headers=hdrs)
+    try:
+        with urllib.request.urlopen(req) as r:
+            return r.status, r.read(), dict(r.headers)
+    except urllib.error.HTTPError as e:
+        return e.code, e.read(), dict(e.headers)
+
+
+def test_double_follows_the_state_api(state_lrs):
+    agent = json.dumps({"objectType": "Agent", "mbox": "mailto:a@example.org"})
+    reg = "0b5c8a1e-8f7b-4b5e-9a39-3f0f4f6a1c11"
+    ctx = {"activityId": ACTIVITY, "agent": agent, "registration": reg}
+    one = {**ctx, "stateId": "s1"}
+    assert _call(state_lrs, "GET", one)[0] == 404
+    assert _call(state_lrs, "PUT", one, {"a": 1, "b": 2})[0] == 204
+    assert _call(state_lrs, "POST", one, {"b": 3, "c": 4})[0] == 204  # top-level merge
+    status, body, headers = _call(state_lrs, "GET", one)
+    assert status == 200 and json.loads(body) == {"a": 1, "b": 3, "c": 4}
+    assert headers["ETag"].startswith('"') and len(headers["ETag"]) == 42
+    assert json.loads(_call(state_lrs, "GET", ctx)[1]) == ["s1"]
+    # another registration is another context
+    assert json.loads(_call(state_lrs, "GET", {**ctx, "registration": "1b5c8a1e-8f7b-4b5e-9a39-3f0f4f6a1c11"})[1]) == []
+    assert _call(state_lrs, "PUT", {**ctx, "stateId": "raw"}, b"plain", {"Content-Type": "text/plain"})[0] == 204
+    assert _call(state_lrs, "POST", {**ctx, "stateId": "raw"}, {"x": 1})[0] == 400  # non-JSON stored doc
+    assert _call(state_lrs, "POST", one, b"[1]")[0] == 400  # not an object
+    assert _call(state_lrs, "GET", {**one, "registration": "nope"})[0] == 400
+    assert _call(state_lrs, "GET", {**one, "activityId": "relative/path"})[0] == 400
+    assert _call(state_lrs, "GET", {**one, "agent": json.dumps({"name": "no ifi"})})[0] == 400
+    assert _call(state_lrs, "GET", one, headers={"X-Experience-API-Version": ""})[0] == 400
+    assert _call(state_lrs, "GET", one, headers={"Authorization": "Basic eDp5"})[0] == 401
+    assert _call(state_lrs, "DELETE", one)[0] == 204
+    assert _call(state_lrs, "GET", one)[0] == 404
+    assert _call(state_lrs, "DELETE", ctx)[0] == 204
+    assert json.loads(_call(state_lrs, "GET", ctx)[1]) == []
+
+
+# ---------------------------------------------------------------------------
+# resume
+
+
+def _launch(new_page, http_server, folder, endpoint, auth, registration, who):
+    x = _support()
+    page = new_page()  # a fresh browser context: nothing in localStorage
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    url = x.launch_url(http_server.serve(folder), "intro", endpoint=endpoint, auth=auth, actor_=who,
+                       registration=registration, activity_id=ACTIVITY)
+    page.goto(url)
+    page.wait_for_function("window.efopLms && window.efopLms.name === 'xapi'")
+    return page, errors
+
+
+def test_resume_through_the_state_api(intro, new_page, http_server, state_lrs):
+    x = _support()
+    data = x.module_data(intro, "intro")
+    registration = x.new_registration()
+    who = x.actor("resume")
+    page, errors = _launch(new_page, http_server, intro, state_lrs.endpoint, AUTH, registration, who)
+    assert page.evaluate("window.efopLms.stateApi()") is True
+    x.walk(page, data, stop_at="quiz")
+    answers = x.correct_answers(data)
+    questions = {q["id"]: q for q in data["quizzes"]["quiz"]["questions"]}
+    x.answer_question(page, questions["q-single"], answers["q-single"])
+    x.answer_question(page, questions["q-tf"], answers["q-tf"])
+    page.goto("about:blank")  # the learner leaves: pagehide, keepalive
+    page.wait_for_timeout(500)
+    assert errors == []
+
+    doc = state_lrs.document(ACTIVITY, who, registration, STATE_ID)
+    assert doc is not None, state_lrs.log[-3:]
+    assert doc["location"] == "quiz"
+    assert doc["state"].startswith("1|accueil,contenu,quiz|quiz:")
+    assert "q-single=b" in doc["state"] and "q-tf=b" in doc["state"]
+    # every state request named the activity, the agent, the registration and the version
+    for method, path, headers, _ in state_lrs.log:
+        if "activities/state" in path:
+            q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(path).query))
+            assert q["activityId"] == ACTIVITY and q["registration"] == registration
+            assert json.loads(q["agent"]) == who
+            assert headers["X-Experience-API-Version"] == "1.0.3"
+
+    # relaunch in another browser: the state comes from the LRS
+    again, errors = _launch(new_page, http_server, intro, state_lrs.endpoint, AUTH, registration, who)
+    assert again.locator('[data-notice="xapi-no-state"]').count() == 0
+    offer = again.locator('[data-notice="resume-text"]')
+    assert offer.count() == 1
+    offer.locator("button").first.click()
+    assert x.current_page(again) == "quiz"
+    fs = again.locator('fieldset[data-question-id="q-single"]')
+    assert fs.locator('input[value="b"]').is_checked()
+    assert again.locator('fieldset[data-question-id="q-tf"] input[value="b"]').is_checked()
+    assert errors == []
+
+    # another registration (a new attempt): no resume
+    other, _ = _launch(new_page, http_server, intro, state_lrs.endpoint, AUTH, x.new_registration(), who)
+    assert other.locator('[data-notice="resume-text"]').count() == 0
+    assert x.current_page(other) == "accueil"
+
+    # statements reached the double too, all with the launch activity as module
+    verbs = [s["verb"]["id"].rsplit("/", 1)[-1] for s in state_lrs.statements.values()]
+    assert verbs.count("initialized") == 3 and verbs.count("terminated") >= 1
+
+
+@pytest.mark.lrs
+def test_without_state_api_no_resume_and_said_once(intro, new_page, http_server, ralph_lrs):
+    x = _support()
+    data = x.module_data(intro, "intro")
+    registration = x.new_registration()
+    who = x.actor("no-state")
+    page, errors = _launch(new_page, http_server, intro, ralph_lrs.endpoint, ralph_lrs.auth_header, registration, who)
+    x.walk(page, data, x.correct_answers(data), stop_at="quiz")
+    x.wait_drained(page)
+    assert page.evaluate("window.efopLms.stateApi()") is False
+    assert page.locator('[data-notice="xapi-no-state"]').count() == 1
+    assert any(v == "answered" for v in x.verbs(ralph_lrs.statements(registration=registration)))
+    page.goto("about:blank")
+    page.wait_for_timeout(300)
+    assert errors == []
+    again, errors = _launch(new_page, http_server, intro, ralph_lrs.endpoint, ralph_lrs.auth_header, registration, who)
+    assert again.locator('[data-notice="resume-text"]').count() == 0
+    assert x.current_page(again) == "accueil"
+    assert again.locator('[data-notice="xapi-no-state"]').count() == 1
+    assert errors == []
