@@ -32,16 +32,18 @@ _KEY = re.compile(
     re.IGNORECASE)
 _ENDPOINT = re.compile(rb"""(endpoint|/xapi\b|/lrs\b|/statements\b|xAPIWrapper|TinCan\.LRS)""", re.IGNORECASE)
 
-_REMOTE = rb"""((?:https?:)?//[A-Za-z0-9.\-]+\.[A-Za-z]{2,}[^"'`\s)<>]*)"""
-_HTML_TAG = re.compile(rb"<(script|link|img|iframe|video|audio|source|embed|object|track)\b[^>]*>",
-                       re.IGNORECASE)
-_HTML_ATTR = re.compile(rb"""\b(src|href|data|poster)\s*=\s*["']?""" + _REMOTE, re.IGNORECASE)
+# A URL candidate starts at "//" (a literal prefix: fast to find); its context decides if it loads.
+_URL = re.compile(rb"//[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}(?::\d+)?(?:[/?#][^\s\"'`)<>]*)?")
+_HTML_ATTR_END = re.compile(rb"""\b(?:src|href|data|poster)\s*=\s*["']?$""", re.IGNORECASE)
+_HTML_TAGS = {b"script", b"link", b"img", b"iframe", b"video", b"audio", b"source", b"embed", b"object",
+              b"track", b"image", b"input"}
 _LINK_REL = re.compile(rb"""\brel\s*=\s*["']?[^"'>]*\b(stylesheet|preload|icon|modulepreload|manifest|import)\b""",
                        re.IGNORECASE)
-_CSS = re.compile(rb"""(?:@import\s+(?:url\(\s*)?|url\(\s*)["']?""" + _REMOTE, re.IGNORECASE)
-_JS = re.compile(
+_CSS_END = re.compile(rb"""(?:@import\s+(?:url\(\s*)?|url\(\s*)["']?$""", re.IGNORECASE)
+_JS_END = re.compile(
     rb"""(?:\b(?:fetch|importScripts|import|getScript|loadScript)\s*\(\s*|\bfrom\s+|\.src\s*=\s*|"""
-    rb"""\bsrc\s*:\s*)["'`]""" + _REMOTE, re.IGNORECASE)
+    rb"""\bsrc\s*:\s*)["'`]$""", re.IGNORECASE)
+_TAG_NAME = re.compile(rb"<([A-Za-z][A-Za-z0-9]*)")
 _TRACKERS = ("googletagmanager.com", "google-analytics.com", "analytics.google.com", "doubleclick.net",
              "connect.facebook.net", "hotjar.com", "clarity.ms", "segment.com", "mixpanel.com",
              "matomo.cloud", "plausible.io")
@@ -65,41 +67,67 @@ def _decoded_basic(token: bytes) -> bool:
     return all(32 <= c < 127 for c in text)
 
 
+_ENDPOINT_WORDS = (b"endpoint", b"/xapi", b"/lrs", b"/statements", b"xapiwrapper", b"tincan.lrs")
+_KEY_WORDS = (b"password", b"passwd", b"secret", b"apikey", b"api_key", b"api-key", b"lrs_key", b"lrs-key",
+              b"auth_token", b"authtoken", b"auth-token")
+
+
 def scan_credentials(data: bytes, member: str, ctx: Context) -> None:
-    for m in _BASIC.finditer(data):
-        if _decoded_basic(m.group(1)):
-            ctx.error("security.lrs-credentials", member, _line(data, m.start()), kind="Basic")
+    if b"Basic" in data:
+        for m in _BASIC.finditer(data):
+            if _decoded_basic(m.group(1)):
+                ctx.error("security.lrs-credentials", member, _line(data, m.start()), kind="Basic")
+                return
+    if b"@" in data:
+        for m in _USERINFO.finditer(data):
+            ctx.error("security.lrs-credentials", member, _line(data, m.start()), kind="URL user:password")
             return
-    for m in _USERINFO.finditer(data):
-        ctx.error("security.lrs-credentials", member, _line(data, m.start()), kind="URL user:password")
-        return
-    if _ENDPOINT.search(data):
+    lowered = data.lower()
+    if any(w in lowered for w in _KEY_WORDS) and any(w in lowered for w in _ENDPOINT_WORDS):
         for m in _KEY.finditer(data):
             ctx.error("security.lrs-credentials", member, _line(data, m.start()),
                       kind=m.group(1).decode("ascii", "replace"))
             return
 
 
+def _loads(data: bytes, start: int, ext: str) -> bool:
+    """Whether the URL starting at ``start`` is loaded (not merely linked) by this file."""
+    tail = data[max(0, start - 200):start]
+    if ext in (".html", ".htm", ".xhtml"):
+        lt, gt = tail.rfind(b"<"), tail.rfind(b">")
+        if lt > gt:  # inside a tag
+            m = _TAG_NAME.match(tail, lt)
+            if m and m.group(1).lower() in _HTML_TAGS and _HTML_ATTR_END.search(tail):
+                if m.group(1).lower() != b"link":
+                    return True
+                end = data.find(b">", start)
+                tag = tail[lt:] + data[start:end if end != -1 else start + 500]
+                return bool(_LINK_REL.search(tag))
+            return False
+        return bool(_CSS_END.search(tail) or _JS_END.search(tail))
+    if ext == ".css":
+        return bool(_CSS_END.search(tail))
+    if ext in (".js", ".mjs", ".cjs"):
+        return bool(_JS_END.search(tail))
+    return False
+
+
 def _remote_urls(data: bytes, ext: str) -> list[tuple[int, bytes]]:
     found: list[tuple[int, bytes]] = []
-    if ext in (".html", ".htm", ".xhtml"):
-        for tag in _HTML_TAG.finditer(data):
-            text = tag.group(0)
-            if tag.group(1).lower() == b"link" and not _LINK_REL.search(text):
-                continue
-            if tag.group(1).lower() == b"a":
-                continue
-            for a in _HTML_ATTR.finditer(text):
-                found.append((tag.start() + a.start(2), a.group(2)))
-        for m in _CSS.finditer(data):
-            found.append((m.start(1), m.group(1)))
-        for m in _JS.finditer(data):
-            found.append((m.start(1), m.group(1)))
-    elif ext == ".css":
-        found.extend((m.start(1), m.group(1)) for m in _CSS.finditer(data))
-    elif ext in (".js", ".mjs", ".cjs"):
-        found.extend((m.start(1), m.group(1)) for m in _JS.finditer(data))
-    return sorted(found)
+    if ext == ".json":
+        return found
+    for m in _URL.finditer(data):
+        start = m.start()
+        head = data[max(0, start - 6):start].lower()
+        if head.endswith(b"https:"):
+            start -= 6
+        elif head.endswith(b"http:"):
+            start -= 5
+        elif head[-1:] not in (b'"', b"'", b"(", b"`", b" ", b"="):
+            continue
+        if _loads(data, start, ext):
+            found.append((start, data[start:m.end()]))
+    return found
 
 
 def scan_package(source: Source, inv: Inventory, ctx: Context) -> None:
@@ -107,9 +135,9 @@ def scan_package(source: Source, inv: Inventory, ctx: Context) -> None:
     remote_total = 0
     for name in inv.files:
         low = name.lower()
-        ext = next((e for e in _TEXT_EXT if low.endswith(e)), None)
-        if ext is None:
+        if not low.endswith(_TEXT_EXT):
             continue
+        ext = low[low.rfind("."):]
         try:
             data = source.read(name, MAX_SCAN_BYTES)
         except ReadError as exc:
