@@ -285,7 +285,7 @@ def test_suspend_worst_case_formula() -> None:
     assert site.modules[0].suspend_max == suspend_worst_case(m)
 
 
-def test_suspend_overflow_fails_the_build() -> None:
+def test_suspend_overflow_is_reported_in_suspend_max() -> None:
     from dataclasses import replace
 
     base = sample_module()
@@ -298,9 +298,8 @@ def test_suspend_overflow_fails_the_build() -> None:
     big = replace(base, pages=(*base.pages[:2], replace(quiz_page, quiz=replace(quiz_page.quiz, questions=tuple(many))), *base.pages[3:]))
     assert suspend_worst_case(big) > SUSPEND_LIMIT
     site, diags = render_site(sample_course(modules=(big,)), "scorm12", "scorm12.js")
-    (err,) = diags.errors
-    assert err.code == "runtime.suspend-overflow" and "qpv-chiffres" in err.message
-    assert site.modules[0].suspend_max == suspend_worst_case(big)
+    assert not diags.errors  # build.py turns it into runtime.suspend-overflow for SCORM 1.2
+    assert site.modules[0].suspend_max == suspend_worst_case(big) > SUSPEND_LIMIT
 
 
 def test_runtime_size_budget() -> None:

@@ -51,6 +51,9 @@ def test_web_progress_survives_reload_from_file_url(new_page, tmp_path: Path) ->
     assert page.is_visible("#page-quiz [data-efop-retry]")
     seen = page.eval_on_selector_all("a.efop-seen", "els => els.map(e => e.dataset.tocPage)")
     assert seen == ["introduction", "chiffres", "quiz"]
+    # « Quitter » saves and goes back to the course home (web target only)
+    page.click('[data-efop-action="exit"]')
+    page.wait_for_url((root / "index.html").as_uri())
     assert errors == []
 
 
@@ -137,7 +140,7 @@ def test_axe_quiz_page_before_and_after_answering(new_page, tmp_path: Path, axe_
         assert page.is_visible("#page-quiz [data-efop-verdict]")
         violations = axe_check(page)
         assert violations == [], axe_report(violations)
-        for pid in ("introduction", "_glossary", "_accessibility"):
+        for pid in ("introduction", "chiffres", "_glossary", "_accessibility"):
             page.evaluate("id => document.querySelector(`a[href='#page-${id}']`).click()", pid)
             violations = axe_check(page)
             assert violations == [], axe_report(violations)

@@ -57,6 +57,7 @@ UI: dict[str, dict[str, str]] = {
         "completed": "Module terminé.",
         "module-passed": "Module réussi.",
         "module-failed": "Module non réussi.",
+        "table": "Tableau",
     },
     "en": {
         "correct": "Correct answer",
@@ -90,5 +91,6 @@ UI: dict[str, dict[str, str]] = {
         "completed": "Module completed.",
         "module-passed": "Module passed.",
         "module-failed": "Module not passed.",
+        "table": "Table",
     },
 }

@@ -123,7 +123,14 @@ def sample_module(version: int = 1, mastery_score: int | None = 80, quiz_attempt
             id="chiffres",
             title="Les chiffres clés",
             kind="content",
-            html='<p>Voir la <a href="#page-introduction">page d\'introduction</a>.</p>',
+            html=(
+                '<p>Voir la <a href="#page-introduction">page d\'introduction</a>.</p>\n'
+                '<div class="efop-table-wrap"><table><caption>QPV par département</caption>'
+                "<thead><tr>" + "".join(f"<th>Département numéro {i}</th>" for i in range(8)) + "</tr></thead>"
+                "<tbody><tr>" + "".join(f"<td>{i * 7} quartiers prioritaires</td>" for i in range(8)) + "</tr></tbody>"
+                "</table></div>\n"
+                '<div class="efop-callout efop-callout--warning" role="note"><p>Chiffres provisoires.</p></div>'
+            ),
             headings=(),
             loc=_loc(f"{base}/02-chiffres.md"),
         ),

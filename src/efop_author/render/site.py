@@ -4,8 +4,9 @@
 ``<section>``, then the annexes: the glossary when the course has one, and the accessibility
 statement), copies the theme's static files into ``efop/`` (``course.css``, ``runtime.js`` and
 the target's adapter as ``lms.js``) and, for every target, a course home ``index.html``
-(packagers use it for the web target and bundles only). It also checks the worst-case size of
-each module's resume state (``runtime.suspend-overflow``).
+(packagers use it for the web target and bundles only). ``RenderedModule.suspend_max`` is the
+worst-case size of the module's resume state; build.py turns a SCORM 1.2 size over 4096 into
+``runtime.suspend-overflow``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from efop_author.render.context import (
     module_data,
     page_ctx,
 )
-from efop_author.render.suspend import SUSPEND_LIMIT, suspend_worst_case
+from efop_author.render.suspend import suspend_worst_case
 from efop_author.render.theme import Theme, make_env, render_template, resolve_theme
 
 if TYPE_CHECKING:
@@ -90,14 +91,7 @@ def _render_module(
     files: dict[str, bytes] = {"index.html": (html or "").encode("utf-8")}
     for asset in module.assets:
         files[asset.arcname] = asset.source.read_bytes()
-    size = suspend_worst_case(module)
-    if size > SUSPEND_LIMIT:
-        diags.error(
-            "runtime.suspend-overflow",
-            msg("runtime.suspend-overflow", module=module.id, size=size, limit=SUSPEND_LIMIT),
-            module.loc,
-        )
-    return RenderedModule(module=module, files=files, suspend_max=size)
+    return RenderedModule(module=module, files=files, suspend_max=suspend_worst_case(module))
 
 
 def render_site(course: Course, target: str, adapter: str) -> tuple[Site, Diagnostics]:

@@ -299,13 +299,15 @@
     var pos = order.indexOf(isMain(current) ? current : lastMain) + delta;
     if (pos >= 0 && pos < order.length) { show(order[pos], true); }
   }
-  function exit() {
+  function exit(ev) {
+    var userAction = !!(ev && ev.type === 'click');
     if (exited) { return; }
     persist(false);
     exited = true;
     safe('exit');
     if (pager) { pager.hidden = true; }
     notice(reported === 'passed' || reported === 'completed' ? 'finished' : 'exited', { group: 'status' });
+    if (D.target === 'web' && userAction) { window.location.href = '../index.html'; }
   }
 
   /* ---- quizzes ----------------------------------------------------------------------- */
@@ -601,6 +603,13 @@
   /* ---- start ------------------------------------------------------------------------- */
   function start() {
     doc.documentElement.classList.add('efop-js');
+    // Wide tables scroll inside their wrapper: make it reachable with the keyboard.
+    $$('.efop-table-wrap').forEach(function (wrap) {
+      var caption = $('caption', wrap);
+      wrap.setAttribute('tabindex', '0');
+      wrap.setAttribute('role', 'region');
+      wrap.setAttribute('aria-label', caption ? caption.textContent : S('table'));
+    });
     if (!lms) { notice('lms-missing', { group: 'lms' }); }
     var info = safe('start', D) || {};
     learner = String(info.learner || '');
@@ -613,7 +622,7 @@
       var action = t.closest && t.closest('[data-efop-action]');
       if (action) {
         var a = action.getAttribute('data-efop-action');
-        if (a === 'next') { go(1); } else if (a === 'prev') { go(-1); } else if (a === 'exit') { exit(); } else if (a === 'back') { show(lastMain, true); }
+        if (a === 'next') { go(1); } else if (a === 'prev') { go(-1); } else if (a === 'exit') { exit(ev); } else if (a === 'back') { show(lastMain, true); }
         return;
       }
       var link = t.closest && t.closest('a[href^="#"]');
