@@ -489,12 +489,15 @@
     }
     function info(text) { var a = $('alert'); a.textContent = text; a.className = 'efi-alert efi-alert--info'; }
 
+    var lastData = null;
     function moduleData() {
       try {
         var d = frame.contentDocument && frame.contentDocument.getElementById('efop-data');
-        return d ? JSON.parse(d.textContent) : null;
-      } catch (e) { return null; }
+        if (d) { lastData = JSON.parse(d.textContent); }
+      } catch (e) { /* keep the last one */ }
+      return lastData;
     }
+    frame.addEventListener('load', moduleData);
 
     /* ---- launching ---------------------------------------------------------------------- */
     function initialCmi(resume) {
@@ -546,6 +549,19 @@
         watchdog = setTimeout(function () { if (current === session && current.state === 'new') { info(S['no-calls']); } }, 5000);
       }
     }
+
+    // For tests and the curious: a new LMS session (resume or not) with no module in the
+    // frame, to drive window.API by hand from the console.
+    window.__efopInspector.detach = function (resume) {
+      clearTimeout(watchdog);
+      frame.src = 'about:blank';
+      if (session) { saved = session.cmi; }
+      session = new Recorder(initialCmi(!!resume));
+      window.API = makeApi(session);
+      note('— console —');
+      refresh();
+      return true;
+    };
 
     window.__efopCalls = [];
     window.__efopStatements = [];
