@@ -321,3 +321,20 @@ def test_unknown_or_broken_state_never_crashes(scorm12_lms, tmp_path: Path, entr
     assert frame.inner_text("#page-quiz [data-efop-result]") == ""
     walk(frame)
     assert lms.page_errors() == [] and lms.errors() == []
+
+
+def test_unanswered_quiz_scores_zero_without_api_errors(scorm12_lms, tmp_path: Path) -> None:
+    lms = scorm12_lms(package_dir(sample_course(), tmp_path / "pkg"))
+    frame = lms.frame
+    goto_quiz(frame)
+    submit_quiz(frame)
+    assert lms.value("cmi.core.score.raw") == "0"
+    assert lms.value("cmi.core.lesson_status") == "failed"
+    records = interactions(lms)
+    assert len(records) == 6 and {r["result"] for r in records} == {"wrong"}
+    # an ordering question always has an answer: the order shown (never the correct one)
+    assert {r["student_response"] for r in records if r["type"] != "sequencing"} == {""}
+    verdicts = frame.eval_on_selector_all("#page-quiz [data-efop-verdict]", "els => els.map(e => e.textContent)")
+    assert all(v.startswith("✗ Mauvaise réponse") for v in verdicts)
+    assert sum("pas répondu" in v for v in verdicts) == 5
+    assert lms.errors() == [] and lms.page_errors() == []
