@@ -280,7 +280,7 @@ def expand_paths(paths: Iterable[PathLike]) -> list[tuple[str, Path]]:
 
 
 def validate_course(path: Path) -> PackageReport:
-    """The loader's diagnostics for a course project folder, without building it."""
+    """The loader's (and linter's) diagnostics for a course project folder, without building."""
     start = time.perf_counter()
     shown = path.as_posix()
     try:
@@ -290,7 +290,13 @@ def validate_course(path: Path) -> PackageReport:
                        SourceLocation(shown))
         return PackageReport(shown, "course", [d])
     try:
-        _course, diags = load_course(path)
+        course, diags = load_course(path)
+        try:
+            from efop_author.lint import lint_course  # the same checks as ``build``
+        except ImportError:
+            pass
+        else:
+            diags.extend(lint_course(course))
     except EfopError as exc:
         d = Diagnostic("validate.course-error", Severity.ERROR,
                        t("validate.course-error", detail=exc.format_message()), SourceLocation(shown))
