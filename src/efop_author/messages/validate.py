@@ -237,6 +237,14 @@ FR.update({
     "validate.unknown-format": "format inconnu",
     "validate.bad-schemas": "dossier de schémas inutilisable : {detail}",
     "validate.case-hint": " (mais « {name} » existe : la casse diffère)",
+    "validate.help": "Vérifie des paquets (SCORM 1.2/2004, xAPI, cmi5 : zip, dossier décompressé ou "
+                     "dossier de zips) et des projets de cours (dossier avec course.yml), sans rien "
+                     "construire. Sortie : 0 sans erreur, 1 avec erreurs, 2 si l'appel est incorrect.",
+    "validate.opt-format": "Format du rapport (json, junit et github pour la CI, sur la sortie standard).",
+    "validate.opt-lms": "Ajoute les contrôles propres à ce LMS (ce qu'il refuse ou déforme sans prévenir).",
+    "validate.opt-schemas": "Dossier des XSD officiels pour une passe de validation supplémentaire "
+                            "(sinon $EFOP_AUTHOR_SCHEMAS).",
+    "validate.opt-strict": "Les avertissements font aussi échouer.",
     "validate.no-path": "indiquez au moins un chemin (paquet .zip, dossier ou projet de cours)",
 })
 EN.update({
@@ -349,6 +357,14 @@ EN.update({
     "validate.unknown-format": "unknown format",
     "validate.bad-schemas": "unusable schema folder: {detail}",
     "validate.case-hint": " (but '{name}' exists: the case differs)",
+    "validate.help": "Check packages (SCORM 1.2/2004, xAPI, cmi5: zip, unpacked folder or folder of "
+                     "zips) and course projects (folders with course.yml), without building anything. "
+                     "Exit 0 without errors, 1 with errors, 2 on usage errors.",
+    "validate.opt-format": "Report format (json, junit and github for CI, on stdout).",
+    "validate.opt-lms": "Also run this LMS's checks (what it refuses or silently mishandles).",
+    "validate.opt-schemas": "Folder of the official XSDs for an extra validation pass "
+                            "(else $EFOP_AUTHOR_SCHEMAS).",
+    "validate.opt-strict": "Warnings also make the command fail.",
     "validate.no-path": "give at least one path (a .zip package, a folder or a course project)",
 })
 

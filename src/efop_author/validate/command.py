@@ -14,20 +14,18 @@ import click
 from efop_author.messages import t
 
 
-@click.command("validate")
+@click.command("validate", help=t("validate.help"))
 @click.argument("paths", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "github"]), default="text",
-              show_default=True, help="Report format (json and junit go to stdout, for CI).")
+              show_default=True, help=t("validate.opt-format"))
 @click.option("--lms", type=click.Choice(["moodle"]), default=None,
-              help="Also check what this LMS silently mishandles.")
+              help=t("validate.opt-lms"))
 @click.option("--schemas", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
-              help="Folder of the official XSDs for an extra schema pass (else $EFOP_AUTHOR_SCHEMAS).")
-@click.option("--strict", is_flag=True, help="Warnings also make the command fail.")
+              help=t("validate.opt-schemas"))
+@click.option("--strict", is_flag=True, help=t("validate.opt-strict"))
 def validate_command(paths: tuple[Path, ...], fmt: str, lms: str | None, schemas: Path | None,
                      strict: bool) -> None:
-    """Check packages (SCORM 1.2/2004, xAPI, cmi5: zip or folder, or a folder of zips) and
-    course projects (folders with course.yml), without building anything."""
     from efop_author.validate import validate_paths
     from efop_author.validate import report as rep
     from efop_author.validate.xsd import SchemaError, load_schema, schema_dir_from
