@@ -15,7 +15,7 @@ from efop_author.diagnostics import Diagnostics, SourceLocation
 from efop_author.load.markdown import ModuleContext, render_markdown
 from efop_author.load.quiz import parse_quiz
 from efop_author.load.schema import Field, check_id, check_mapping, check_nonempty, check_score, line_of
-from efop_author.load.source import split_front_matter
+from efop_author.load.source import RealPaths, split_front_matter
 from efop_author.load.yaml_marks import LMap, YamlError, load_yaml
 from efop_author.messages import t
 from efop_author.model import (
@@ -102,11 +102,12 @@ class Loader:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self.diags = Diagnostics()
+        self.paths = RealPaths()
 
     # -- helpers --------------------------------------------------------------------------
     def rel(self, path: Path) -> str:
         try:
-            return path.resolve().relative_to(self.root).as_posix()
+            return self.paths.resolve(path).relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
 
@@ -326,6 +327,7 @@ class Loader:
             glossary=glossary,
             allow_html=bool(course["allow_raw_html"]),
             diags=self.diags,
+            paths=self.paths,
         )
         pages: list[Page] = []
         seen: dict[str, str] = {}

@@ -35,6 +35,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from efop_author.diagnostics import Diagnostics, SourceLocation
 from efop_author.load.sanitize import sanitize_html
+from efop_author.load.source import RealPaths
 from efop_author.messages import t
 from efop_author.model import Asset, GlossaryEntry, Heading
 
@@ -82,6 +83,8 @@ class ModuleContext:
     assets: dict[str, Asset] = field(default_factory=dict)
     """arcname -> Asset, shared by every page of the module."""
     asset_sources: dict[Path, str] = field(default_factory=dict)
+    paths: RealPaths = field(default_factory=RealPaths, repr=False)
+    """Cached ``Path.resolve()`` (shared with the loader)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,15 +347,15 @@ class _PageState:
         tok.attrSet("loading", "lazy")
 
     def _asset(self, target: str, shown: str) -> str | None:
-        disk = (self.path.parent / target).resolve()
+        disk = self.ctx.paths.resolve(self.path.parent / target)
         if not disk.is_file():
             self.ctx.diags.error("load.missing-asset", t("load.missing-asset", src=shown), self.loc())
             return None
         known = self.ctx.asset_sources.get(disk)
         if known is not None:
             return known
-        module_dir = self.ctx.module_dir.resolve()
-        course_assets = (self.ctx.root / "assets").resolve()
+        module_dir = self.ctx.paths.dir(self.ctx.module_dir)
+        course_assets = self.ctx.paths.dir(self.ctx.root / "assets")
         if disk.is_relative_to(module_dir):
             arc = safe_arcname(disk.relative_to(module_dir).as_posix())
             if not arc.startswith("assets/"):
