@@ -37,6 +37,12 @@ class _Command(click.Command):
 class _Group(_Command, click.Group):
     command_class = _Command
 
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        """Commands defined elsewhere get the catalogue's --help text too."""
+        if not isinstance(cmd, _Command):
+            cmd.__class__ = type(cmd.__class__.__name__, (_Command, cmd.__class__), {})
+        super().add_command(cmd, name)
+
 
 def find_project(path: Path | None) -> Path:
     """The course project to work on: PATH, else ./ if it has course.yml, else ./content/,

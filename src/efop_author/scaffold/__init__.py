@@ -15,6 +15,13 @@ def _slug(text: str) -> str:
     return slug if slug and slug[0].isalpha() else f"cours-{slug}".strip("-")
 
 
+def french_typography(text: str) -> str:
+    """Narrow no-break spaces inside « » and before : ; ! ? (what the fr.* lint expects)."""
+    text = re.sub(r"«[ \u00a0]*", "«\u202f", text)
+    text = re.sub(r"[ \u00a0]*»", "\u202f»", text)
+    return re.sub(r"[ \u00a0]+([:;!?])", "\u202f\\1", text)
+
+
 def create_project(path: Path, *, title: str | None = None) -> Path:
     """Create a course project at ``path`` from the template; refuse a non-empty folder."""
     if path.exists() and any(path.iterdir()):
@@ -22,7 +29,7 @@ def create_project(path: Path, *, title: str | None = None) -> Path:
     course_id = _slug(path.resolve().name)
     values = {
         "{{course_id}}": course_id,
-        "{{course_title}}": title or "Mon nouveau cours",
+        "{{course_title}}": french_typography(title) if title else "Mon nouveau cours",
     }
     for src in sorted(TEMPLATE.rglob("*")):
         if src.is_dir() or src.name.startswith(".") or "__pycache__" in src.parts:
