@@ -295,6 +295,18 @@
       if (window.scrollTo) { window.scrollTo(0, 0); }
     }
   }
+  // Show the section holding the element of "#id"; false when it is not inside a page.
+  function follow(href) {
+    var target = href && href.length > 1 ? doc.getElementById(decodeURIComponent(href.slice(1))) : null;
+    var section = target && target.closest('section.efop-page');
+    if (!section) { return false; }
+    show(section.getAttribute('data-page-id'), target === section);
+    if (target !== section) {
+      target.setAttribute('tabindex', '-1');
+      target.focus();
+    }
+    return true;
+  }
   function go(delta) {
     var pos = order.indexOf(isMain(current) ? current : lastMain) + delta;
     if (pos >= 0 && pos < order.length) { show(order[pos], true); }
@@ -626,19 +638,13 @@
         return;
       }
       var link = t.closest && t.closest('a[href^="#"]');
-      if (!link) { return; }
-      var target = doc.getElementById(decodeURIComponent(link.getAttribute('href').slice(1)));
-      var section = target && target.closest('section.efop-page');
-      if (!section) { return; }
+      if (!link || !follow(link.getAttribute('href'))) { return; }
       ev.preventDefault();
       var toc = link.closest('details');
       if (toc && toc.closest('.efop-toc')) { toc.open = false; }
-      show(section.getAttribute('data-page-id'), target === section);
-      if (target !== section) {
-        target.setAttribute('tabindex', '-1');
-        target.focus();
-      }
     });
+    // A link typed or shared with a #fragment (or the browser's history) opens that page too.
+    window.addEventListener('hashchange', function () { follow(window.location.hash); });
     doc.addEventListener('visibilitychange', function () {
       if (doc.visibilityState === 'hidden') { persist(true); }
     });
@@ -649,6 +655,9 @@
     var offer = loc && isMain(loc) && loc !== first;
     // While the resume offer is open, the bookmark stays where the learner left.
     show(first, false, offer);
+    if (window.location.hash && follow(window.location.hash)) {
+      offer = false;
+    }
     if (offer) {
       notice('resume-text', {
         group: 'resume',
