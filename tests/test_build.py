@@ -90,3 +90,53 @@ def test_bundle_has_one_sco_per_module(course: Path, tmp_path: Path) -> None:
     assert {"intro/index.html", "suite/index.html", "efop/runtime.js"} <= names
     items = list(root.iter(f"{CP}item"))
     assert len(items) == 2
+
+
+def _big_module(root: Path, pages: int, questions: int, qid: str = "q{:02d}", fill_in: bool = False) -> None:
+    folder = root / "modules" / "02-gros"
+    folder.mkdir(parents=True)
+    (folder / "module.yml").write_text("id: gros-module\ntitle: Gros module\n", encoding="utf-8")
+    for i in range(1, pages):
+        (folder / f"{i:02d}-page.md").write_text(f"---\nid: page-{i:02d}\ntitle: Page {i}\n---\nTexte.\n", encoding="utf-8")
+    kinds = ["single", "multiple", "true-false", "matching", "ordering", "fill-in"]
+    lines = ["---", "id: quiz", "title: Quiz", "type: quiz", "questions:"]
+    for n in range(questions):
+        kind = "fill-in" if fill_in else kinds[n % len(kinds)]
+        lines += [f"  - id: {qid.format(n)}", f"    type: {kind}", "    prompt: Question"]
+        if kind in ("single", "multiple"):
+            lines += ["    choices:", "      - text: A", "        correct: true", "      - text: B", "      - text: C", "      - text: D"]
+        elif kind == "true-false":
+            lines += ["    answer: true"]
+        elif kind == "matching":
+            lines += ["    pairs:"] + [f"      - {{source: S{k}, target: T{k}}}" for k in range(4)]
+        elif kind == "ordering":
+            lines += ["    items: [Un, Deux, Trois, Quatre]"]
+        else:
+            lines += ["    accept: [réponse]"]
+    lines += ["---", "Répondez."]
+    (folder / f"{pages:02d}-quiz.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_sixty_pages_forty_questions_fit_in_suspend_data(course: Path, tmp_path: Path) -> None:
+    from efop_author.load import load_course
+    from efop_author.render.suspend import suspend_worst_case
+
+    _big_module(course, pages=60, questions=40)
+    c, diags = load_course(course)
+    assert c is not None and not diags.errors
+    big = c.module("gros-module")
+    assert len(big.pages) == 60 and sum(len(p.quiz.questions) for p in big.pages if p.quiz) == 40
+    assert suspend_worst_case(big) <= 4096
+    _build(course, tmp_path / "o")
+
+
+def test_module_that_cannot_fit_fails_the_build(course: Path, tmp_path: Path) -> None:
+    _big_module(course, pages=10, questions=60, qid="question-a-completer-numero-{:02d}", fill_in=True)
+    out = tmp_path / "o"
+    result = build_course(course, targets=("scorm12",), out=out)
+    errors = [d for d in result.diagnostics if d.code == "runtime.suspend-overflow"]
+    assert len(errors) == 1 and "gros-module" in errors[0].message
+    assert errors[0].loc is not None and errors[0].loc.path == "modules/02-gros/module.yml"
+    assert result.written == [] and not out.exists()
+    # SCORM 2004 allows 64,000 characters: the same module builds there.
+    assert build_course(course, targets=("scorm2004",), out=tmp_path / "o2004").ok
