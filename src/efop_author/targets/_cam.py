@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from lxml import etree, html
@@ -226,3 +226,103 @@ def moodle_sheet(course: Course, module: Module | None, package: str) -> tuple[t
     stem = package.removesuffix(".zip")
     text = moodle_import_sheet(course, module)
     return ((f"{stem}.moodle.md", text.encode("utf-8")),)
+
+
+# ---------------------------------------------------------------------------------------------
+# the packaging loop shared by every zip target
+
+ModuleManifest = Callable[["Module", list[str]], bytes]
+"""(module, every file of its package) -> manifest bytes."""
+BundleManifest = Callable[[dict[str, list[str]], list[str]], bytes]
+"""(module id -> its files, shared files) -> manifest bytes of the whole-course package."""
+
+
+def assemble(
+    course: Course,
+    site: Site,
+    *,
+    target: str,
+    manifest: str,
+    per_module: ModuleManifest,
+    whole: BundleManifest,
+    bundle: bool,
+    sheet: bool = False,
+) -> list[Package]:
+    """One package per module, or one for the course (``bundle``): shared ``efop/`` files,
+    the module folders, the course home in bundles, and the manifest file named ``manifest``.
+    ``sheet`` attaches the Moodle import sheet next to each package."""
+    shared = shared_files(site)
+
+    def extra(module: Module | None, name: str) -> tuple[tuple[str, bytes], ...]:
+        return moodle_sheet(course, module, name) if sheet else ()
+
+    if bundle:
+        files = dict(shared)
+        if site.home is not None:
+            files["index.html"] = site.home
+        shared_list = list(files)
+        per: dict[str, list[str]] = {}
+        for rendered in site.modules:
+            mfiles = module_files(rendered)
+            files.update(mfiles)
+            per[rendered.module.id] = list(mfiles)
+        files[manifest] = whole(per, shared_list)
+        name = package_name(course, target)
+        return [make_package(name, files, extra=extra(None, name))]
+    packages = []
+    for rendered in site.modules:
+        files = dict(shared)
+        files.update(module_files(rendered))
+        files[manifest] = per_module(rendered.module, list(files))
+        name = package_name(course, target, rendered.module)
+        packages.append(make_package(name, files, extra=extra(rendered.module, name)))
+    return packages
+
+
+def cp_resource(
+    maker_: ElementMaker,
+    type_attr: str,
+    ident: str,
+    files: list[str],
+    *,
+    href: str | None = None,
+    kind: str = "sco",
+    depends: tuple[str, ...] = (),
+) -> etree._Element:
+    """An IMS CP ``<resource>`` (SCORM 1.2 ``adlcp:scormtype`` / 2004 ``adlcp:scormType``)."""
+    attrs = {"identifier": ident, "type": "webcontent", type_attr: kind}
+    if href is not None:
+        attrs["href"] = href
+    return maker_.resource(
+        attrs,
+        *(maker_.file(href=f) for f in files),
+        *(maker_.dependency(identifierref=d) for d in depends),
+    )
+
+
+def cp_bundle_parts(
+    course: Course,
+    module_files_: dict[str, list[str]],
+    shared: list[str],
+    item: Callable[[Course, Module], etree._Element],
+    resource: Callable[..., etree._Element],
+) -> tuple[list[etree._Element], list[etree._Element]]:
+    """Items and resources of a whole-course SCORM manifest: one SCO per module, each
+    depending on one ``asset`` resource holding the shared files."""
+    shared_id = shared_resource_id(course)
+    items, resources = [], []
+    for module in course.modules:
+        if module.id not in module_files_:
+            continue
+        items.append(item(course, module))
+        resources.append(
+            resource(
+                xml_id("RES", course.id, module.id),
+                sorted(module_files_[module.id]),
+                href=launch_href(module),
+                depends=(shared_id,) if shared else (),
+            )
+        )
+    if shared:
+        resources.append(resource(shared_id, sorted(shared), kind="asset"))
+    return items, resources

@@ -90,22 +90,8 @@ class Cmi5:
     lms_adapter: ClassVar[str] = "cmi5.js"
 
     def package(self, course: Course, site: Site, *, bundle: bool = False) -> list[Package]:
-        shared = _cam.shared_files(site)
-        if bundle:
-            files = dict(shared)
-            if site.home is not None:
-                files["index.html"] = site.home
-            modules = []
-            for rendered in site.modules:
-                files.update(_cam.module_files(rendered))
-                modules.append(rendered.module)
-            files["cmi5.xml"] = course_structure(course, modules)
-            return [_cam.make_package(_cam.package_name(course, self.name), files)]
-        packages = []
-        for rendered in site.modules:
-            module = rendered.module
-            files = dict(shared)
-            files.update(_cam.module_files(rendered))
-            files["cmi5.xml"] = module_structure(course, module)
-            packages.append(_cam.make_package(_cam.package_name(course, self.name, module), files))
-        return packages
+        return _cam.assemble(
+            course, site, target=self.name, manifest="cmi5.xml", bundle=bundle,
+            per_module=lambda module, _files: module_structure(course, module),
+            whole=lambda per, _shared: course_structure(course, [course.module(m) for m in per]),
+        )

@@ -42,22 +42,8 @@ def scaled(score: int) -> str:
     return text or "0"
 
 
-def _resource(
-    ident: str,
-    files: list[str],
-    *,
-    href: str | None = None,
-    scorm_type: str = "sco",
-    depends: tuple[str, ...] = (),
-) -> etree._Element:
-    attrs = {"identifier": ident, "type": "webcontent", qname(ADLCP, "scormType"): scorm_type}
-    if href is not None:
-        attrs["href"] = href
-    return E.resource(
-        attrs,
-        *(E.file(href=f) for f in files),
-        *(E.dependency(identifierref=d) for d in depends),
-    )
+def _resource(ident: str, files: list[str], **kw: object) -> etree._Element:
+    return _cam.cp_resource(E, qname(ADLCP, "scormType"), ident, files, **kw)  # type: ignore[arg-type]
 
 
 def _item(course: Course, module: Module) -> etree._Element:
@@ -117,22 +103,7 @@ def module_manifest(course: Course, module: Module, files: list[str]) -> bytes:
 
 
 def bundle_manifest(course: Course, module_files: dict[str, list[str]], shared: list[str]) -> bytes:
-    shared_id = _cam.shared_resource_id(course)
-    items, resources = [], []
-    for module in course.modules:
-        if module.id not in module_files:
-            continue
-        items.append(_item(course, module))
-        resources.append(
-            _resource(
-                xml_id("RES", course.id, module.id),
-                sorted(module_files[module.id]),
-                href=_cam.launch_href(module),
-                depends=(shared_id,) if shared else (),
-            )
-        )
-    if shared:
-        resources.append(_resource(shared_id, sorted(shared), scorm_type="asset"))
+    items, resources = _cam.cp_bundle_parts(course, module_files, shared, _item, _resource)
     return _manifest(course, (course.id,), course.title, items, resources)
 
 
@@ -142,26 +113,8 @@ class Scorm2004:
     lms_adapter: ClassVar[str] = "scorm2004.js"
 
     def package(self, course: Course, site: Site, *, bundle: bool = False) -> list[Package]:
-        shared = _cam.shared_files(site)
-        if bundle:
-            files = dict(shared)
-            if site.home is not None:
-                files["index.html"] = site.home
-            shared_list = list(files)
-            per_module: dict[str, list[str]] = {}
-            for rendered in site.modules:
-                mfiles = _cam.module_files(rendered)
-                files.update(mfiles)
-                per_module[rendered.module.id] = list(mfiles)
-            files["imsmanifest.xml"] = bundle_manifest(course, per_module, shared_list)
-            name = _cam.package_name(course, self.name)
-            return [_cam.make_package(name, files)]
-        packages = []
-        for rendered in site.modules:
-            module = rendered.module
-            files = dict(shared)
-            files.update(_cam.module_files(rendered))
-            files["imsmanifest.xml"] = module_manifest(course, module, list(files))
-            name = _cam.package_name(course, self.name, module)
-            packages.append(_cam.make_package(name, files))
-        return packages
+        return _cam.assemble(
+            course, site, target=self.name, manifest="imsmanifest.xml", bundle=bundle,
+            per_module=lambda module, files: module_manifest(course, module, files),
+            whole=lambda per, shared: bundle_manifest(course, per, shared),
+        )

@@ -156,25 +156,16 @@ class Xapi:
     lms_adapter: ClassVar[str] = "xapi.js"
 
     def package(self, course: Course, site: Site, *, bundle: bool = False) -> list[Package]:
-        shared = _cam.shared_files(site)
-        if bundle:
-            files = dict(shared)
-            modules = []
-            for rendered in site.modules:
-                files.update(_cam.module_files(rendered))
-                modules.append(rendered.module)
+        def whole(per: dict[str, list[str]], _shared: list[str]) -> bytes:
+            modules = [course.module(m) for m in per]
             if site.home is not None:
-                files["index.html"] = site.home
                 launch = "index.html"
             else:
                 launch = _cam.launch_href(modules[0]) if modules else "index.html"
-            files["tincan.xml"] = course_tincan(course, modules, launch)
-            return [_cam.make_package(_cam.package_name(course, self.name), files)]
-        packages = []
-        for rendered in site.modules:
-            module = rendered.module
-            files = dict(shared)
-            files.update(_cam.module_files(rendered))
-            files["tincan.xml"] = module_tincan(course, module)
-            packages.append(_cam.make_package(_cam.package_name(course, self.name, module), files))
-        return packages
+            return course_tincan(course, modules, launch)
+
+        return _cam.assemble(
+            course, site, target=self.name, manifest="tincan.xml", bundle=bundle,
+            per_module=lambda module, _files: module_tincan(course, module),
+            whole=whole,
+        )
