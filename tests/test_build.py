@@ -32,7 +32,7 @@ def test_two_builds_are_byte_identical(course: Path, tmp_path: Path) -> None:
     a = _build(course, tmp_path / "a", targets=("scorm12", "web"))
     b = _build(course, tmp_path / "b", targets=("scorm12", "web"))
     assert [p.name for p in a] == [p.name for p in b] and len(a) == 2
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=True):
         if x.is_dir():  # the web target writes a folder
             files_x = sorted(p.relative_to(x) for p in x.rglob("*") if p.is_file())
             assert files_x == sorted(p.relative_to(y) for p in y.rglob("*") if p.is_file())

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
 from validate_support import hostile  # noqa: E402
-from validate_support.manifests import BASES, Base  # noqa: E402
+from validate_support.manifests import Base  # noqa: E402
 
 from efop_author.diagnostics import Diagnostic, Severity  # noqa: E402
 from efop_author.validate import detect, is_valid, iter_errors, validate_package  # noqa: E402
