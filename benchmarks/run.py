@@ -108,10 +108,17 @@ def machine() -> str:
     mem = ""
     try:
         kib = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f", {kib / 1024 / 1024:.0f} GiB RAM"
+        mem = f", {kib / 1024 / 1024:.0f} Gio de RAM"
     except (OSError, ValueError, IndexError):
         pass
-    return f"{os.cpu_count()} cores ({cpu}){mem}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    return f"{os.cpu_count()} cœurs ({cpu}){mem}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def loadavg() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0].replace(".", ",")
+    except OSError:
+        return "?"
 
 
 def versions() -> str:
@@ -125,7 +132,7 @@ def versions() -> str:
             pass
     import yaml
 
-    out.append(f"libyaml {'yes' if getattr(yaml, '__with_libyaml__', False) else 'NO'}")
+    out.append(f"libyaml {'oui' if getattr(yaml, '__with_libyaml__', False) else 'NON'}")
     return ", ".join(out)
 
 
@@ -152,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     env["PYTHONPYCACHEPREFIX"] = str(a.work / "pycache")
     a.work.mkdir(parents=True, exist_ok=True)
 
+    a.load_before = loadavg()
     rows: list[tuple[str, Series, Series]] = []
     runtime: tuple[int, int, dict[str, int]] | None = None
     for size in a.sizes.split(","):
@@ -176,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
             runtime = runtime_size(outs["efop"]) or runtime
         rows.append((size, series["efop"], series["floor"]))
 
+    a.load_after = loadavg()
     table = render(rows, runtime, a)
     print(table)
     if a.write_doc:
@@ -184,19 +193,27 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def num(x: float, digits: int) -> str:
+    """French decimal comma."""
+    return f"{x:.{digits}f}".replace(".", ",")
+
+
 def fmt_t(x: float) -> str:
-    return f"{x:.3f} s" if x < 10 else f"{x:.1f} s"
+    return f"{num(x, 3)} s" if x < 10 else f"{num(x, 1)} s"
 
 
 def render(rows: list[tuple[str, Series, Series]], runtime, a) -> str:
     lines = [
-        f"Machine: {machine()}.  ",
-        f"Libraries: {versions()}.  ",
-        f"Measured {time.strftime('%Y-%m-%d %H:%M %Z')}: one warm-up then the median of {a.runs} runs per command, "
-        f"the two commands alternating; corpus seed {a.seed}.",
+        f"Machine : {machine()}.  ",
+        f"Bibliothèques : {versions()}.  ",
+        f"Mesuré le {time.strftime('%Y-%m-%d %H:%M %Z')} par `python benchmarks/run.py --runs {a.runs}` : "
+        f"un tour de chauffe puis la médiane de {a.runs} exécutions par commande, les deux commandes en "
+        f"alternance ; corpus de graine {a.seed}. Rapport = efop-author / plancher. Charge moyenne de la "
+        f"machine (1 min) : {a.load_before} au début, {a.load_after} à la fin (2 cœurs partagés : au-delà de 2, "
+        f"les temps écoulés sont gonflés ; le temps CPU l'est moins).",
         "",
-        "| size (modules × pages) | efop-author wall | floor wall | ratio wall | efop-author CPU | floor CPU | ratio CPU "
-        "| efop-author peak RSS | floor peak RSS | ratio RSS |",
+        "| taille (modules × pages) | efop-author (écoulé) | plancher (écoulé) | rapport | "
+        "efop-author (CPU) | plancher (CPU) | rapport CPU | efop-author (RSS max) | plancher (RSS max) | rapport RSS |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for size, e, f in rows:
@@ -207,10 +224,10 @@ def render(rows: list[tuple[str, Series, Series]], runtime, a) -> str:
             if not (e.samples and f.samples):
                 return "–"
             r = e.med(attr) / f.med(attr)
-            flag = " ⚠" if attr != "rss_kib" and size != "1x5" and r > TARGET_RATIO else ""
-            return f"{r:.2f}{flag}"
+            over = attr != "rss_kib" and size != "1x5" and r > TARGET_RATIO
+            return f"**{num(r, 2)}** ⚠" if over else f"**{num(r, 2)}**"
 
-        mib = lambda k: f"{k / 1024:.0f} MiB"  # noqa: E731
+        mib = lambda k: f"{k / 1024:.0f} Mio"  # noqa: E731
         lines.append(
             f"| {size.replace('x', ' × ')} | {cell(e, 'wall', fmt_t)} | {cell(f, 'wall', fmt_t)} | {ratio('wall')} "
             f"| {cell(e, 'cpu', fmt_t)} | {cell(f, 'cpu', fmt_t)} | {ratio('cpu')} "
@@ -218,17 +235,17 @@ def render(rows: list[tuple[str, Series, Series]], runtime, a) -> str:
         )
     spreads = []
     for size, e, f in rows:
-        for name, s in (("efop-author", e), ("floor", f)):
+        for name, s in (("efop-author", e), ("plancher", f)):
             if s.samples:
                 lo, hi = s.spread("wall")
-                spreads.append(f"{name} {size} {lo:.2f}–{hi:.2f} s")
-    lines += ["", f"Wall-time range (min–max) over the runs: {'; '.join(spreads)}.", ""]
+                spreads.append(f"{name} {size.replace('x', '×')} {num(lo, 2)}–{num(hi, 2)} s")
+    lines += ["", f"Dispersion du temps écoulé (min–max) : {' ; '.join(spreads)}.", ""]
     if runtime is not None:
         raw, packed, files = runtime
-        verdict = "within" if raw <= RUNTIME_BUDGET else "OVER"
-        detail = ", ".join(f"`{k}` {v / 1024:.1f} KB" for k, v in sorted(files.items()))
-        lines.append(f"Run-time shipped per package (entries under `efop/`): **{raw / 1024:.1f} KB** raw "
-                     f"({packed / 1024:.1f} KB deflated), {verdict} the 60 KB budget — {detail}.")
+        verdict = "dans le" if raw <= RUNTIME_BUDGET else "**au-delà du**"
+        detail = ", ".join(f"`{k}` {num(v / 1024, 1)} Ko" for k, v in sorted(files.items()))
+        lines.append(f"Run-time livré dans chaque paquet (fichiers sous `efop/`) : **{num(raw / 1024, 1)} Ko** "
+                     f"({num(packed / 1024, 1)} Ko compressés), {verdict} budget de 60 Ko — {detail}.")
     return "\n".join(lines) + "\n"
 
 
@@ -240,7 +257,7 @@ def write_doc(table: str) -> None:
         _, tail = rest.split(END, 1)
         text = head + block + tail
     else:
-        text = text.rstrip("\n") + ("\n\n" if text else "") + "## Results\n\n" + block + "\n"
+        text = text.rstrip("\n") + ("\n\n" if text else "") + "## Construction\n\n" + block + "\n"
     tmp = DOC.with_suffix(".md.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, DOC)
