@@ -58,6 +58,11 @@ UI: dict[str, dict[str, str]] = {
         "module-passed": "Module réussi.",
         "module-failed": "Module non réussi.",
         "table": "Tableau",
+        "cmi5-launch": "Le module n'a pas pu ouvrir sa session sur la plateforme : votre progression ne sera pas transmise. Relancez-le depuis la plateforme.",
+        "cmi5-browse": "Mode consultation : vos réponses et votre progression ne sont pas enregistrées.",
+        "cmi5-ended": "Cette session est terminée : vos réponses ne sont plus transmises. Relancez le module depuis la plateforme.",
+        "cmi5-auth": "La plateforme refuse l'accès : vos réponses sont conservées dans ce navigateur. Relancez le module depuis la plateforme.",
+        "cmi5-rejected": "La plateforme a refusé une partie des données. Signalez-le à votre formateur.",
     },
     "en": {
         "correct": "Correct answer",
@@ -92,5 +97,10 @@ UI: dict[str, dict[str, str]] = {
         "module-passed": "Module passed.",
         "module-failed": "Module not passed.",
         "table": "Table",
+        "cmi5-launch": "The module could not open its session on the platform: your progress will not be sent. Launch it again from the platform.",
+        "cmi5-browse": "Browse mode: your answers and progress are not recorded.",
+        "cmi5-ended": "This session has ended: your answers are no longer sent. Launch the module again from the platform.",
+        "cmi5-auth": "The platform refuses access: your answers are kept in this browser. Launch the module again from the platform.",
+        "cmi5-rejected": "The platform refused part of the data. Please tell your trainer.",
     },
 }

@@ -1,0 +1,616 @@
+/* efop-author: cmi5 (Quartz) AU adapter, shipped as efop/lms.js in cmi5 packages.
+ * Same interface as the other adapters (docs/runtime.md §2), on window.efopLms; details in
+ * docs/cmi5.md. Launch (standards §6.2-6.4): endpoint, fetch, actor, registration, activityId
+ * from the URL; one POST to fetch (token kept in sessionStorage for a reload of the tab,
+ * never called twice); LMS.LaunchData (read only) and cmi5LearnerPreferences read at start
+ * (synchronous XHR, as start() must answer at once); then "initialized".
+ * Defined statements (object = the launch activityId, cmi5 category, moveon category on
+ * completed/passed/failed only, masteryscore on passed/failed): at most one completed and one
+ * passed per registration (flags in the resume document), at most one passed/failed per
+ * session; "failed" waits for the exit, so a learner who passes on a retry in the same session
+ * sends "passed" only. "experienced"/"answered" are cmi5 allowed statements (no cmi5
+ * category). Browse/Review: initialized and terminated only, no state written.
+ * Statements get a UUID and a UTC timestamp, go through a queue kept in localStorage, are
+ * POSTed in batches, retried with backoff (network, 408, 429, 5xx), flushed with keepalive on
+ * pagehide. After « Quitter »: terminated, then returnURL once the queue is sent.
+ */
+(function () {
+  'use strict';
+
+  var VERBS = 'http://adlnet.gov/expapi/verbs/';
+  var ACT = 'http://adlnet.gov/expapi/activities/';
+  var W3 = 'https://w3id.org/xapi/cmi5/context/';
+  var CAT_CMI5 = W3 + 'categories/cmi5';
+  var CAT_MOVEON = W3 + 'categories/moveon';
+  var EXT_SESSION = W3 + 'extensions/sessionid';
+  var EXT_MASTERY = W3 + 'extensions/masteryscore';
+  var STATE_ID = 'efop-state';
+  var PREFIX = 'efop-cmi5:';
+  var BATCH = 25;
+  var BACKOFF = [1000, 2000, 4000, 8000, 15000];
+  var NONE = { entry: '', location: '', state: '', learner: '' };
+
+  var data = null;
+  var conf = null;       /* launch configuration; null: standalone */
+  var ld = null;         /* LMS.LaunchData */
+  var sess = {};         /* this launch (sessionStorage): token, flags of the defined verbs sent */
+  var doc = null;        /* resume document: {format, state, location, completed, passed} */
+  var started = false;
+  var unloading = false;
+  var location_ = '';
+  var score = null;      /* module score 0..100 (integer) once known */
+  var status = '';
+  var failPending = false;
+  var lastTs = 0;
+  var inflight = false;
+  var flushTimer = null;
+  var retryTimer = null;
+  var stateTimer = null;
+  var stateInflight = false;
+  var attempt = 0;
+  var singles = 0;
+  var blocked = false;
+  var failing = false;
+
+  // ---------------------------------------------------------------- helpers
+
+  function readData() {
+    if (!data) {
+      var el = document.getElementById('efop-data');
+      try { data = el ? JSON.parse(el.textContent) : {}; } catch (e) { data = {}; }
+    }
+    data.course = data.course || {};
+    data.module = data.module || {};
+    data.quizzes = data.quizzes || {};
+    return data;
+  }
+
+  function notice(key) {
+    try { document.dispatchEvent(new CustomEvent('efop:notice', { detail: { key: key } })); } catch (e) { /* old browser */ }
+  }
+
+  function warn(text) { if (window.console) console.error('efop cmi5: ' + text); }
+
+  function ls() { try { return window.localStorage; } catch (e) { return null; } }
+  function ss() { try { return window.sessionStorage; } catch (e) { return null; } }
+
+  function load(store, key, fallback) {
+    try {
+      var raw = store && store.getItem(key);
+      return raw ? JSON.parse(raw) : fallback;
+    } catch (e) { return fallback; }
+  }
+
+  function save(store, key, value) {
+    try {
+      if (!store) return;
+      if (value === null) store.removeItem(key);
+      else store.setItem(key, JSON.stringify(value));
+    } catch (e) { /* quota: keep going in memory */ }
+  }
+
+  function hash(s) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
+    return ('0000000' + h.toString(16)).slice(-8);
+  }
+
+  function uuid() {
+    var c = window.crypto;
+    if (c && c.randomUUID) { try { return c.randomUUID(); } catch (e) { /* insecure context */ } }
+    var b = new Uint8Array(16);
+    if (c && c.getRandomValues) c.getRandomValues(b);
+    else for (var i = 0; i < 16; i++) b[i] = Math.floor(Math.random() * 256);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = '';
+    for (var j = 0; j < 16; j++) h += (b[j] + 0x100).toString(16).slice(1);
+    return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
+  }
+
+  /* UTC, strictly increasing: the spec judges statement order by timestamp */
+  function timestamp() {
+    var now = Math.max(Date.now(), lastTs + 1, sess.ts ? sess.ts + 1 : 0);
+    lastTs = sess.ts = now;
+    return new Date(now).toISOString();
+  }
+
+  function duration(ms) {
+    var cs = Math.max(0, Math.round(ms / 10));
+    var h = Math.floor(cs / 360000);
+    var m = Math.floor((cs % 360000) / 6000);
+    var s = (cs % 6000) / 100;
+    return 'PT' + (h ? h + 'H' : '') + (m ? m + 'M' : '') + (s || (!h && !m) ? s + 'S' : '');
+  }
+
+  function langMap(value) {
+    var m = {};
+    m[readData().lang || 'fr'] = String(value);
+    return m;
+  }
+
+  function clone(o) { return JSON.parse(JSON.stringify(o)); }
+
+  // ---------------------------------------------------------------- HTTP
+
+  function headers(json) {
+    var h = { 'X-Experience-API-Version': '1.0.3', Authorization: 'Basic ' + sess.token };
+    if (json) h['Content-Type'] = 'application/json';
+    return h;
+  }
+
+  function syncXhr(method, url, hdrs) {
+    var x = new XMLHttpRequest();
+    try {
+      x.open(method, url, false);
+      for (var k in hdrs || {}) x.setRequestHeader(k, hdrs[k]);
+      x.send(null);
+      return { status: x.status, body: x.responseText };
+    } catch (e) { return { status: 0, body: '' }; }
+  }
+
+  function query(params) {
+    var p = new URLSearchParams();
+    for (var k in params) p.set(k, params[k]);
+    return p.toString();
+  }
+
+  function stateUrl(stateId) {
+    return conf.endpoint + 'activities/state?' + query({
+      stateId: stateId, activityId: conf.activityId, agent: conf.actorJson, registration: conf.registration
+    });
+  }
+
+  function parse(r) {
+    if (r.status !== 200) return null;
+    try { return JSON.parse(r.body); } catch (e) { return null; }
+  }
+
+  // ---------------------------------------------------------------- launch
+
+  function configure() {
+    var p = new URLSearchParams(window.location.search);
+    var c = {};
+    var names = ['endpoint', 'fetch', 'actor', 'registration', 'activityId'];
+    for (var i = 0; i < names.length; i++) {
+      if (!p.get(names[i])) return null;
+      c[names[i]] = p.get(names[i]);
+    }
+    try { c.actor = JSON.parse(c.actor); } catch (e) { return null; }
+    if (!c.actor || typeof c.actor !== 'object') return null;
+    c.actorJson = JSON.stringify(c.actor);
+    if (c.endpoint.charAt(c.endpoint.length - 1) !== '/') c.endpoint += '/';
+    var who = c.endpoint + '\n' + c.actorJson + '\n' + c.registration;
+    c.queueKey = PREFIX + 'q:' + hash(who);
+    c.stateKey = PREFIX + 's:' + hash(who + '\n' + c.activityId);
+    c.sessKey = PREFIX + 'l:' + hash(c.fetch);
+    return c;
+  }
+
+  /* §8.2: one POST, the answer is the complete Basic credential */
+  function fetchToken() {
+    var r = syncXhr('POST', conf.fetch);
+    var j = parse(r);
+    if (j && typeof j['auth-token'] === 'string' && j['auth-token']) return j['auth-token'];
+    warn('no auth token from the fetch URL (HTTP ' + r.status + (j && j['error-code'] ? ', error-code ' + j['error-code'] + ': ' + j['error-text'] : '') + ')');
+    return '';
+  }
+
+  function learnerPreferences() {
+    var r = syncXhr('GET', conf.endpoint + 'agents/profile?' + query({ agent: conf.actorJson, profileId: 'cmi5LearnerPreferences' }), headers(false));
+    var prefs = parse(r) || {};
+    conf.prefs = prefs;
+    if (prefs.audioPreference === 'off') {
+      var media = document.querySelectorAll('audio, video');
+      for (var i = 0; i < media.length; i++) media[i].muted = true;
+    }
+    /* languagePreference: a module has one language; kept for diagnostics (info()) */
+  }
+
+  function readState() {
+    var pending = load(ls(), conf.stateKey, null);
+    if (pending) return pending;
+    var r = syncXhr('GET', stateUrl(STATE_ID), headers(false));
+    if (r.status !== 200 && r.status !== 404) warn('resume document unreadable (HTTP ' + r.status + ')');
+    var d = parse(r);
+    return d && typeof d === 'object' ? d : {};
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  function normal() { return conf && ld.launchMode === 'Normal' && !sess.terminated; }
+
+  function mastery() {
+    var l = parseFloat(ld.masteryScore);
+    if (l >= 0 && l <= 1) return l;
+    var m = readData().module.mastery_score;
+    return typeof m === 'number' ? m / 100 : null;
+  }
+
+  function auActivity() { return { objectType: 'Activity', id: conf.activityId }; }
+
+  function context(defined, moveOn, extensions) {
+    var ctx = clone(ld.contextTemplate || {});
+    var ca = ctx.contextActivities = ctx.contextActivities || {};
+    ctx.registration = conf.registration;
+    if (readData().lang && !ctx.language) ctx.language = readData().lang;
+    if (defined) {
+      ca.category = (ca.category || []).concat([{ objectType: 'Activity', id: CAT_CMI5 }]);
+      if (moveOn) ca.category.push({ objectType: 'Activity', id: CAT_MOVEON });
+    } else {
+      ca.parent = (ca.parent || []).concat([auActivity()]);
+    }
+    ctx.extensions = ctx.extensions || {};
+    if (!ctx.extensions[EXT_SESSION]) ctx.extensions[EXT_SESSION] = conf.sessionId;
+    for (var k in extensions || {}) ctx.extensions[k] = extensions[k];
+    return ctx;
+  }
+
+  function send(verb, object, result, ctx) {
+    var s = {
+      id: uuid(),
+      actor: conf.actor,
+      verb: { id: VERBS + verb, display: { 'en-US': verb } },
+      object: object,
+      context: ctx,
+      timestamp: timestamp()
+    };
+    if (result) s.result = result;
+    var q = load(ls(), conf.queueKey, []);
+    q.push(s);
+    save(ls(), conf.queueKey, q);
+    save(ss(), conf.sessKey, sess);
+    scheduleFlush(50);
+  }
+
+  function sendDefined(verb, result, extensions) {
+    var moveOn = verb === 'completed' || verb === 'passed' || verb === 'failed';
+    send(verb, auActivity(), result, context(true, moveOn, extensions));
+  }
+
+  function elapsed() { return duration(Date.now() - sess.start); }
+
+  function sendCompleted() {
+    if (doc.completed || sess.completed) return;
+    doc.completed = sess.completed = true;
+    sendDefined('completed', { completion: true, duration: elapsed() });
+    writeState();
+  }
+
+  function sendJudgement(passed) {
+    var m = mastery();
+    var result = {
+      success: passed,
+      duration: elapsed(),
+      score: { scaled: Math.round(score * 100) / 10000, raw: score, min: 0, max: 100 }
+    };
+    var ext = {};
+    if (m !== null) ext[EXT_MASTERY] = m;
+    sess.judged = true;
+    if (passed) doc.passed = true;
+    failPending = false;
+    sendDefined(passed ? 'passed' : 'failed', result, ext);
+    writeState();
+  }
+
+  /* passed/failed from the module score and LaunchData's masteryScore (else the module's) */
+  function judge() {
+    var m = mastery();
+    if (!normal() || score === null || m === null || sess.judged || doc.passed) return;
+    if (score / 100 >= m - 1e-9) sendJudgement(true);
+    else failPending = true;
+  }
+
+  // ---------------------------------------------------------------- queue
+
+  function scheduleFlush(delay) {
+    if (!conf || !sess.token || blocked || flushTimer) return;
+    flushTimer = setTimeout(function () { flushTimer = null; flush(); }, delay || 0);
+  }
+
+  function retryLater() {
+    if (!failing) { failing = true; notice('lms-error'); }
+    var wait = BACKOFF[Math.min(attempt, BACKOFF.length - 1)];
+    attempt += 1;
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = setTimeout(function () { retryTimer = null; flush(); }, wait);
+  }
+
+  function drop(ids) {
+    var set = {};
+    ids.forEach(function (id) { set[id] = true; });
+    var q = load(ls(), conf.queueKey, []).filter(function (s) { return !set[s.id]; });
+    save(ls(), conf.queueKey, q.length ? q : null);
+  }
+
+  function flush() {
+    if (!conf || !sess.token || blocked || inflight) return;
+    if (retryTimer) { clearTimeout(retryTimer); retryTimer = null; }
+    var q = load(ls(), conf.queueKey, []);
+    if (!q.length) { flushState(); return; }
+    var batch = q.slice(0, singles > 0 ? 1 : BATCH);
+    inflight = true;
+    fetch(conf.endpoint + 'statements', {
+      method: 'POST', headers: headers(true), body: JSON.stringify(batch), credentials: 'omit', cache: 'no-store'
+    }).then(function (res) {
+      return res.text().then(function (t) { return [res.status, t]; }, function () { return [res.status, '']; });
+    }).then(function (r) {
+      inflight = false;
+      var s = r[0];
+      if (s >= 200 && s < 300) {
+        drop(batch.map(function (x) { return x.id; }));
+        if (singles > 0) singles -= 1;
+        attempt = 0;
+        if (failing) { failing = false; notice('lms-recovered'); }
+        scheduleFlush(0);
+      } else if (s >= 500 || s === 408 || s === 429 || s === 0) {
+        retryLater();
+      } else if (s === 401 || s === 403) {
+        blocked = true;
+        warn('the LRS refused the token (HTTP ' + s + '); statements stay queued');
+        notice('cmi5-auth');
+      } else if (batch.length > 1) {
+        singles = batch.length; /* isolate the statement the LRS refuses */
+        scheduleFlush(0);
+      } else {
+        if (singles > 0) singles -= 1;
+        drop([batch[0].id]);
+        warn('the LRS refused statement ' + batch[0].id + ' (HTTP ' + s + '): ' + r[1].slice(0, 300));
+        notice('cmi5-rejected');
+        scheduleFlush(0);
+      }
+    }, function () {
+      inflight = false;
+      retryLater();
+    });
+  }
+
+  /* pagehide: what is queued leaves with keepalive; kept until a later launch confirms it */
+  function flushKeepalive() {
+    if (!conf || !sess.token || blocked) return;
+    var q = load(ls(), conf.queueKey, []);
+    var chunk = [];
+    var size = 2;
+    var budget = 60000;
+    function post(list) {
+      try {
+        fetch(conf.endpoint + 'statements', {
+          method: 'POST', headers: headers(true), body: JSON.stringify(list), keepalive: true, credentials: 'omit'
+        }).catch(function () { /* kept */ });
+      } catch (e) { /* ignore */ }
+    }
+    for (var i = 0; i < q.length; i++) {
+      var len = JSON.stringify(q[i]).length + 1;
+      if (len > budget) break;
+      if (chunk.length && (chunk.length >= BATCH || size + len > 16000)) { post(chunk); chunk = []; size = 2; }
+      chunk.push(q[i]); size += len; budget -= len;
+    }
+    if (chunk.length) post(chunk);
+    var pending = load(ls(), conf.stateKey, null);
+    if (pending) {
+      try {
+        fetch(stateUrl(STATE_ID), {
+          method: 'PUT', headers: headers(true), body: JSON.stringify(pending), keepalive: true, credentials: 'omit'
+        }).catch(function () { /* kept */ });
+      } catch (e) { /* ignore */ }
+    }
+  }
+
+  // ---------------------------------------------------------------- State API (efop-state)
+
+  function writeState() {
+    if (!conf || ld.launchMode !== 'Normal') return;
+    save(ls(), conf.stateKey, doc);
+    if (stateTimer) clearTimeout(stateTimer);
+    stateTimer = setTimeout(function () { stateTimer = null; flushState(); }, 300);
+  }
+
+  function flushState() {
+    if (!conf || !sess.token || blocked || stateInflight) return;
+    var pending = load(ls(), conf.stateKey, null);
+    if (!pending) return;
+    var body = JSON.stringify(pending);
+    stateInflight = true;
+    fetch(stateUrl(STATE_ID), {
+      method: 'PUT', headers: headers(true), body: body, credentials: 'omit', cache: 'no-store'
+    }).then(function (res) {
+      stateInflight = false;
+      var s = res.status;
+      if (s >= 200 && s < 300) {
+        if (JSON.stringify(load(ls(), conf.stateKey, null)) === body) save(ls(), conf.stateKey, null);
+        else scheduleFlush(0);
+      } else if (s >= 500 || s === 408 || s === 429) {
+        retryLater();
+      } else {
+        save(ls(), conf.stateKey, null);
+        warn('the LRS refused the resume document (HTTP ' + s + ')');
+        notice('cmi5-rejected');
+      }
+    }, function () {
+      stateInflight = false;
+      retryLater();
+    });
+  }
+
+  // ---------------------------------------------------------------- interactions
+
+  function components(list) {
+    return (list || []).map(function (c) { return { id: String(c.key), description: langMap(c.text || c.key) }; });
+  }
+
+  function tf(q, key) { return key === q.choices[0].key ? 'true' : key === q.choices[1].key ? 'false' : ''; }
+
+  /* [definition, response] of a run-time interaction (docs/runtime.md §2) */
+  function interaction(q, resp) {
+    var def = { type: ACT + 'cmi.interaction', name: langMap((q.text || q.id).slice(0, 120)), description: langMap(q.text || q.id) };
+    var c = q.correct || [];
+    var r = resp.join('[,]');
+    if (q.type === 'single' || q.type === 'multiple') {
+      def.interactionType = 'choice';
+      def.correctResponsesPattern = [c.join('[,]')];
+      def.choices = components(q.choices);
+    } else if (q.type === 'true-false') {
+      def.interactionType = 'true-false';
+      def.correctResponsesPattern = [tf(q, c[0])];
+      r = resp.length ? tf(q, resp[0]) : '';
+    } else if (q.type === 'matching') {
+      var dot = function (p) { return String(p).replace('.', '[.]'); };
+      def.interactionType = 'matching';
+      def.correctResponsesPattern = [c.map(dot).join('[,]')];
+      def.source = components(q.sources);
+      def.target = components(q.targets);
+      r = resp.map(dot).join('[,]');
+    } else if (q.type === 'ordering') {
+      def.interactionType = 'sequencing';
+      def.correctResponsesPattern = [c.join('[,]')];
+      def.choices = components(q.items);
+    } else {
+      def.interactionType = 'fill-in';
+      def.correctResponsesPattern = c.map(function (a) { return (q.case_sensitive ? '{case_matters=true}' : '') + a; });
+      r = resp.join(' ');
+    }
+    return [def, r];
+  }
+
+  // ---------------------------------------------------------------- interface
+
+  function redirect() {
+    var url = ld && ld.returnURL;
+    if (!url || unloading) return;
+    var until = Date.now() + 5000;
+    (function wait() {
+      if (!api.pending() && !inflight && !stateInflight || blocked || Date.now() > until) window.location.assign(url);
+      else { flush(); setTimeout(wait, 100); }
+    }());
+  }
+
+  var api = {
+    name: 'cmi5',
+
+    start: function (d) {
+      if (started) return NONE;
+      started = true;
+      if (d && typeof d === 'object') data = d;
+      readData();
+      conf = configure();
+      if (!conf) { notice('lms-missing'); return NONE; }
+      sess = load(ss(), conf.sessKey, {}) || {};
+      if (!sess.token) {
+        sess.token = fetchToken();
+        if (!sess.token) { conf = null; notice('cmi5-launch'); return NONE; }
+        save(ss(), conf.sessKey, sess);
+      }
+      ld = parse(syncXhr('GET', stateUrl('LMS.LaunchData'), headers(false)));
+      if (!ld || typeof ld !== 'object' || !ld.contextTemplate || !ld.launchMode) {
+        warn('LMS.LaunchData missing or invalid');
+        conf = null;
+        notice('cmi5-launch');
+        return NONE;
+      }
+      conf.sessionId = (ld.contextTemplate.extensions || {})[EXT_SESSION] || sess.sid || (sess.sid = uuid());
+      learnerPreferences();
+      doc = readState();
+      location_ = typeof doc.location === 'string' ? doc.location : '';
+      var state = typeof doc.state === 'string' ? doc.state : '';
+      /* before the run-time's handlers (it calls exit() on pagehide/beforeunload) */
+      window.addEventListener('beforeunload', function () { unloading = true; });
+      window.addEventListener('pagehide', function () { unloading = true; });
+      setTimeout(function () {
+        window.addEventListener('pagehide', function () {
+          if (!sess.terminated) api.exit();
+          flushKeepalive();
+        });
+      }, 0);
+      window.addEventListener('online', function () { attempt = 0; flush(); });
+      if (sess.terminated) {
+        notice('cmi5-ended');
+      } else {
+        if (!sess.start) {
+          sess.start = Date.now();
+          sess.seen = {};
+          send('initialized', auActivity(), null, context(true, false));
+        }
+        if (ld.launchMode !== 'Normal') notice('cmi5-browse');
+      }
+      flush();
+      var who = conf.actor.account ? conf.actor.account.name : conf.actor.mbox || conf.actor.mbox_sha1sum || conf.actor.openid || '';
+      return { entry: state || location_ ? 'resume' : 'ab-initio', location: location_, state: state, learner: String(who) };
+    },
+
+    pageVisited: function (id) {
+      if (!normal() || !id) return;
+      location_ = String(id);
+      if (sess.seen[id]) return;
+      sess.seen[id] = true;
+      var page = (readData().pages || []).filter(function (p) { return p.id === id; })[0] || { id: id };
+      send('experienced', {
+        objectType: 'Activity',
+        id: readData().module.iri + '/' + encodeURIComponent(id),
+        definition: { type: ACT + (page.kind === 'quiz' ? 'assessment' : 'lesson'), name: langMap(page.title || id) }
+      }, null, context(false));
+    },
+
+    answer: function (ix) {
+      if (!normal() || !ix || !ix.question) return;
+      var q = ix.question;
+      var x = interaction(q, (ix.response || []).map(String));
+      var result = { response: x[1] };
+      if (typeof ix.result === 'boolean') result.success = ix.result;
+      if (typeof ix.latency === 'number' && ix.latency >= 0) result.duration = duration(ix.latency);
+      send('answered', {
+        objectType: 'Activity', id: readData().module.iri + '/' + ix.quiz + '/' + q.id, definition: x[0]
+      }, result, context(false));
+    },
+
+    quizResult: function (r) {
+      if (!r || typeof r.moduleScore !== 'number') return;
+      score = Math.max(0, Math.min(100, Math.round(r.moduleScore)));
+      /* the run-time reports the status right after: completed goes first, then the judgement */
+      setTimeout(judge, 0);
+    },
+
+    saveState: function (s) {
+      if (!normal()) return;
+      doc.format = 1;
+      doc.state = String(s);
+      doc.location = location_;
+      writeState();
+    },
+
+    complete: function (st) {
+      if (!normal()) return;
+      status = String(st || '');
+      if (status === 'completed' || status === 'passed' || status === 'failed') sendCompleted();
+      judge();
+    },
+
+    commit: function () {
+      attempt = 0;
+      flush();
+      return true;
+    },
+
+    exit: function () {
+      if (!conf) return;
+      if (!sess.terminated) {
+        if (ld.launchMode === 'Normal') {
+          judge();
+          if (failPending && !sess.judged && !doc.passed) sendJudgement(false);
+        }
+        send('terminated', auActivity(), { duration: elapsed() }, context(true, false));
+        sess.terminated = true;
+        save(ss(), conf.sessKey, sess);
+        flush();
+      }
+      redirect();
+    },
+
+    /* for tests and diagnostics */
+    pending: function () { return conf ? load(ls(), conf.queueKey, []).length + (load(ls(), conf.stateKey, null) ? 1 : 0) : 0; },
+    info: function () {
+      return conf ? { launchMode: ld.launchMode, moveOn: ld.moveOn, masteryScore: mastery(), sessionId: conf.sessionId, prefs: conf.prefs, status: status } : null;
+    }
+  };
+
+  window.efopLms = api;
+}());
