@@ -308,3 +308,5 @@ def test_runtime_size_budget() -> None:
     assert total < 60 * 1024, total
     web = sum((static / p).stat().st_size for p in ("css/course.css", "js/runtime.js", "js/lms/web.js"))
     assert web < 60 * 1024, web
+    cmi5 = sum((static / p).stat().st_size for p in ("css/course.css", "js/runtime.js", "js/lms/cmi5.js"))
+    assert cmi5 < 60 * 1024, cmi5

@@ -1,18 +1,5 @@
 /* efop-author: cmi5 (Quartz) AU adapter, shipped as efop/lms.js in cmi5 packages.
- * Same interface as the other adapters (docs/runtime.md §2), on window.efopLms; details in
- * docs/cmi5.md. Launch (standards §6.2-6.4): endpoint, fetch, actor, registration, activityId
- * from the URL; one POST to fetch (token kept in sessionStorage for a reload of the tab,
- * never called twice); LMS.LaunchData (read only) and cmi5LearnerPreferences read at start
- * (synchronous XHR, as start() must answer at once); then "initialized".
- * Defined statements (object = the launch activityId, cmi5 category, moveon category on
- * completed/passed/failed only, masteryscore on passed/failed): at most one completed and one
- * passed per registration (flags in the resume document), at most one passed/failed per
- * session; "failed" waits for the exit, so a learner who passes on a retry in the same session
- * sends "passed" only. "experienced"/"answered" are cmi5 allowed statements (no cmi5
- * category). Browse/Review: initialized and terminated only, no state written.
- * Statements get a UUID and a UTC timestamp, go through a queue kept in localStorage, are
- * POSTed in batches, retried with backoff (network, 408, 429, 5xx), flushed with keepalive on
- * pagehide. After « Quitter »: terminated, then returnURL once the queue is sent.
+ * Interface: docs/runtime.md §2; what it sends and why: docs/cmi5.md (standards §6).
  */
 (function () {
   'use strict';
@@ -31,42 +18,20 @@
   var NONE = { entry: '', location: '', state: '', learner: '' };
 
   var data = null;
-  var conf = null;       /* launch configuration; null: standalone */
-  var ld = null;         /* LMS.LaunchData */
-  var sess = {};         /* this launch (sessionStorage): token, flags of the defined verbs sent */
-  var doc = null;        /* resume document: {format, state, location, completed, passed} */
-  var started = false;
-  var unloading = false;
+  var conf = null;   /* launch configuration; null: standalone */
+  var ld = null;     /* LMS.LaunchData */
+  var sess = {};     /* this launch (sessionStorage): token, defined verbs sent, start */
+  var doc = null;    /* resume document {format, state, location, completed, passed} */
+  var score = null;  /* module score 0..100 once known */
+  var unloading = false, failPending = false, blocked = false, failing = false;
   var location_ = '';
-  var score = null;      /* module score 0..100 (integer) once known */
-  var status = '';
-  var failPending = false;
-  var lastTs = 0;
-  var inflight = false;
-  var flushTimer = null;
-  var retryTimer = null;
-  var stateTimer = null;
-  var stateInflight = false;
-  var attempt = 0;
-  var singles = 0;
-  var blocked = false;
-  var failing = false;
+  var lastTs = 0, attempt = 0, singles = 0;
+  var inflight = false, stateInflight = false, flushTimer = null, retryTimer = null, stateTimer = null;
 
-  // ---------------------------------------------------------------- helpers
-
-  function readData() {
-    if (!data) {
-      var el = document.getElementById('efop-data');
-      try { data = el ? JSON.parse(el.textContent) : {}; } catch (e) { data = {}; }
-    }
-    data.course = data.course || {};
-    data.module = data.module || {};
-    data.quizzes = data.quizzes || {};
-    return data;
-  }
+  // helpers
 
   function notice(key) {
-    try { document.dispatchEvent(new CustomEvent('efop:notice', { detail: { key: key } })); } catch (e) { /* old browser */ }
+    try { document.dispatchEvent(new CustomEvent('efop:notice', { detail: { key: key } })); } catch (e) { }
   }
 
   function warn(text) { if (window.console) console.error('efop cmi5: ' + text); }
@@ -86,7 +51,7 @@
       if (!store) return;
       if (value === null) store.removeItem(key);
       else store.setItem(key, JSON.stringify(value));
-    } catch (e) { /* quota: keep going in memory */ }
+    } catch (e) { }
   }
 
   function hash(s) {
@@ -95,12 +60,9 @@
     return ('0000000' + h.toString(16)).slice(-8);
   }
 
+  /* version 4 (crypto.randomUUID needs a secure context, getRandomValues does not) */
   function uuid() {
-    var c = window.crypto;
-    if (c && c.randomUUID) { try { return c.randomUUID(); } catch (e) { /* insecure context */ } }
-    var b = new Uint8Array(16);
-    if (c && c.getRandomValues) c.getRandomValues(b);
-    else for (var i = 0; i < 16; i++) b[i] = Math.floor(Math.random() * 256);
+    var b = window.crypto.getRandomValues(new Uint8Array(16));
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     var h = '';
@@ -125,18 +87,16 @@
 
   function langMap(value) {
     var m = {};
-    m[readData().lang || 'fr'] = String(value);
+    m[data.lang || 'fr'] = String(value);
     return m;
   }
 
   function clone(o) { return JSON.parse(JSON.stringify(o)); }
 
-  // ---------------------------------------------------------------- HTTP
+  // HTTP
 
-  function headers(json) {
-    var h = { 'X-Experience-API-Version': '1.0.3', Authorization: 'Basic ' + sess.token };
-    if (json) h['Content-Type'] = 'application/json';
-    return h;
+  function headers() {
+    return { 'X-Experience-API-Version': '1.0.3', Authorization: 'Basic ' + sess.token, 'Content-Type': 'application/json' };
   }
 
   function syncXhr(method, url, hdrs) {
@@ -149,11 +109,7 @@
     } catch (e) { return { status: 0, body: '' }; }
   }
 
-  function query(params) {
-    var p = new URLSearchParams();
-    for (var k in params) p.set(k, params[k]);
-    return p.toString();
-  }
+  function query(params) { return new URLSearchParams(params).toString(); }
 
   function stateUrl(stateId) {
     return conf.endpoint + 'activities/state?' + query({
@@ -166,16 +122,12 @@
     try { return JSON.parse(r.body); } catch (e) { return null; }
   }
 
-  // ---------------------------------------------------------------- launch
+  // launch
 
   function configure() {
     var p = new URLSearchParams(window.location.search);
     var c = {};
-    var names = ['endpoint', 'fetch', 'actor', 'registration', 'activityId'];
-    for (var i = 0; i < names.length; i++) {
-      if (!p.get(names[i])) return null;
-      c[names[i]] = p.get(names[i]);
-    }
+    if (!['endpoint', 'fetch', 'actor', 'registration', 'activityId'].every(function (n) { return (c[n] = p.get(n)); })) return null;
     try { c.actor = JSON.parse(c.actor); } catch (e) { return null; }
     if (!c.actor || typeof c.actor !== 'object') return null;
     c.actorJson = JSON.stringify(c.actor);
@@ -192,38 +144,34 @@
     var r = syncXhr('POST', conf.fetch);
     var j = parse(r);
     if (j && typeof j['auth-token'] === 'string' && j['auth-token']) return j['auth-token'];
-    warn('no auth token from the fetch URL (HTTP ' + r.status + (j && j['error-code'] ? ', error-code ' + j['error-code'] + ': ' + j['error-text'] : '') + ')');
+    warn('no auth token (HTTP ' + r.status + ') ' + (r.body || '').slice(0, 200));
     return '';
   }
 
   function learnerPreferences() {
-    var r = syncXhr('GET', conf.endpoint + 'agents/profile?' + query({ agent: conf.actorJson, profileId: 'cmi5LearnerPreferences' }), headers(false));
+    var r = syncXhr('GET', conf.endpoint + 'agents/profile?' + query({ agent: conf.actorJson, profileId: 'cmi5LearnerPreferences' }), headers());
     var prefs = parse(r) || {};
     conf.prefs = prefs;
     if (prefs.audioPreference === 'off') {
-      var media = document.querySelectorAll('audio, video');
-      for (var i = 0; i < media.length; i++) media[i].muted = true;
+      [].forEach.call(document.querySelectorAll('audio, video'), function (m) { m.muted = true; });
     }
-    /* languagePreference: a module has one language; kept for diagnostics (info()) */
   }
 
   function readState() {
     var pending = load(ls(), conf.stateKey, null);
     if (pending) return pending;
-    var r = syncXhr('GET', stateUrl(STATE_ID), headers(false));
-    if (r.status !== 200 && r.status !== 404) warn('resume document unreadable (HTTP ' + r.status + ')');
-    var d = parse(r);
+    var d = parse(syncXhr('GET', stateUrl(STATE_ID), headers()));
     return d && typeof d === 'object' ? d : {};
   }
 
-  // ---------------------------------------------------------------- statements
+  // statements
 
   function normal() { return conf && ld.launchMode === 'Normal' && !sess.terminated; }
 
   function mastery() {
     var l = parseFloat(ld.masteryScore);
     if (l >= 0 && l <= 1) return l;
-    var m = readData().module.mastery_score;
+    var m = data.module.mastery_score;
     return typeof m === 'number' ? m / 100 : null;
   }
 
@@ -233,7 +181,7 @@
     var ctx = clone(ld.contextTemplate || {});
     var ca = ctx.contextActivities = ctx.contextActivities || {};
     ctx.registration = conf.registration;
-    if (readData().lang && !ctx.language) ctx.language = readData().lang;
+    if (data.lang && !ctx.language) ctx.language = data.lang;
     if (defined) {
       ca.category = (ca.category || []).concat([{ objectType: 'Activity', id: CAT_CMI5 }]);
       if (moveOn) ca.category.push({ objectType: 'Activity', id: CAT_MOVEON });
@@ -301,7 +249,7 @@
     else failPending = true;
   }
 
-  // ---------------------------------------------------------------- queue
+  // queue
 
   function scheduleFlush(delay) {
     if (!conf || !sess.token || blocked || flushTimer) return;
@@ -323,6 +271,16 @@
     save(ls(), conf.queueKey, q.length ? q : null);
   }
 
+  function http(method, url, body) {
+    return fetch(url, { method: method, headers: headers(), body: body, credentials: 'omit', cache: 'no-store' })
+      .then(function (res) {
+        return res.text().then(function (t) { return [res.status, t]; }, function () { return [res.status, '']; });
+      }, function () { return [0, '']; });
+  }
+
+  function ok(s) { return s >= 200 && s < 300; }
+  function transient(s) { return s === 0 || s === 408 || s === 429 || s >= 500; }
+
   function flush() {
     if (!conf || !sess.token || blocked || inflight) return;
     if (retryTimer) { clearTimeout(retryTimer); retryTimer = null; }
@@ -330,73 +288,55 @@
     if (!q.length) { flushState(); return; }
     var batch = q.slice(0, singles > 0 ? 1 : BATCH);
     inflight = true;
-    fetch(conf.endpoint + 'statements', {
-      method: 'POST', headers: headers(true), body: JSON.stringify(batch), credentials: 'omit', cache: 'no-store'
-    }).then(function (res) {
-      return res.text().then(function (t) { return [res.status, t]; }, function () { return [res.status, '']; });
-    }).then(function (r) {
-      inflight = false;
+    http('POST', conf.endpoint + 'statements', JSON.stringify(batch)).then(function (r) {
       var s = r[0];
-      if (s >= 200 && s < 300) {
+      inflight = false;
+      if (ok(s)) {
         drop(batch.map(function (x) { return x.id; }));
         if (singles > 0) singles -= 1;
         attempt = 0;
         if (failing) { failing = false; notice('lms-recovered'); }
-        scheduleFlush(0);
-      } else if (s >= 500 || s === 408 || s === 429 || s === 0) {
-        retryLater();
+      } else if (transient(s)) {
+        return retryLater();
       } else if (s === 401 || s === 403) {
-        blocked = true;
-        warn('the LRS refused the token (HTTP ' + s + '); statements stay queued');
-        notice('cmi5-auth');
+        blocked = true; /* the queue stays for the next launch */
+        warn('token refused (HTTP ' + s + ')');
+        return notice('cmi5-auth');
       } else if (batch.length > 1) {
         singles = batch.length; /* isolate the statement the LRS refuses */
-        scheduleFlush(0);
       } else {
         if (singles > 0) singles -= 1;
         drop([batch[0].id]);
-        warn('the LRS refused statement ' + batch[0].id + ' (HTTP ' + s + '): ' + r[1].slice(0, 300));
+        warn('statement ' + batch[0].id + ' refused (HTTP ' + s + '): ' + r[1].slice(0, 300));
         notice('cmi5-rejected');
-        scheduleFlush(0);
       }
-    }, function () {
-      inflight = false;
-      retryLater();
+      scheduleFlush(0);
     });
   }
 
-  /* pagehide: what is queued leaves with keepalive; kept until a later launch confirms it */
+  /* pagehide: what is queued leaves with keepalive (64 KiB in flight at most); it stays
+     queued until a later launch confirms it (the LRS ignores a statement it already has) */
+  function keep(method, url, body) {
+    try {
+      fetch(url, { method: method, headers: headers(), body: body, keepalive: true, credentials: 'omit' })
+        .catch(function () { });
+    } catch (e) { }
+  }
+
   function flushKeepalive() {
     if (!conf || !sess.token || blocked) return;
     var q = load(ls(), conf.queueKey, []);
-    var chunk = [];
-    var size = 2;
     var budget = 60000;
-    function post(list) {
-      try {
-        fetch(conf.endpoint + 'statements', {
-          method: 'POST', headers: headers(true), body: JSON.stringify(list), keepalive: true, credentials: 'omit'
-        }).catch(function () { /* kept */ });
-      } catch (e) { /* ignore */ }
+    for (var i = 0; i < q.length && budget > 0; i += BATCH) {
+      var body = JSON.stringify(q.slice(i, i + BATCH));
+      budget -= body.length;
+      if (budget > 0) keep('POST', conf.endpoint + 'statements', body);
     }
-    for (var i = 0; i < q.length; i++) {
-      var len = JSON.stringify(q[i]).length + 1;
-      if (len > budget) break;
-      if (chunk.length && (chunk.length >= BATCH || size + len > 16000)) { post(chunk); chunk = []; size = 2; }
-      chunk.push(q[i]); size += len; budget -= len;
-    }
-    if (chunk.length) post(chunk);
     var pending = load(ls(), conf.stateKey, null);
-    if (pending) {
-      try {
-        fetch(stateUrl(STATE_ID), {
-          method: 'PUT', headers: headers(true), body: JSON.stringify(pending), keepalive: true, credentials: 'omit'
-        }).catch(function () { /* kept */ });
-      } catch (e) { /* ignore */ }
-    }
+    if (pending) keep('PUT', stateUrl(STATE_ID), JSON.stringify(pending));
   }
 
-  // ---------------------------------------------------------------- State API (efop-state)
+  // State API (efop-state)
 
   function writeState() {
     if (!conf || ld.launchMode !== 'Normal') return;
@@ -406,33 +346,20 @@
   }
 
   function flushState() {
-    if (!conf || !sess.token || blocked || stateInflight) return;
-    var pending = load(ls(), conf.stateKey, null);
-    if (!pending) return;
+    var pending = conf && load(ls(), conf.stateKey, null);
+    if (!pending || !sess.token || blocked || stateInflight) return;
     var body = JSON.stringify(pending);
     stateInflight = true;
-    fetch(stateUrl(STATE_ID), {
-      method: 'PUT', headers: headers(true), body: body, credentials: 'omit', cache: 'no-store'
-    }).then(function (res) {
+    http('PUT', stateUrl(STATE_ID), body).then(function (r) {
       stateInflight = false;
-      var s = res.status;
-      if (s >= 200 && s < 300) {
-        if (JSON.stringify(load(ls(), conf.stateKey, null)) === body) save(ls(), conf.stateKey, null);
-        else scheduleFlush(0);
-      } else if (s >= 500 || s === 408 || s === 429) {
-        retryLater();
-      } else {
-        save(ls(), conf.stateKey, null);
-        warn('the LRS refused the resume document (HTTP ' + s + ')');
-        notice('cmi5-rejected');
-      }
-    }, function () {
-      stateInflight = false;
-      retryLater();
+      if (transient(r[0])) return retryLater();
+      if (!ok(r[0])) { warn('resume document refused (HTTP ' + r[0] + ')'); notice('cmi5-rejected'); }
+      if (JSON.stringify(load(ls(), conf.stateKey, null)) === body) save(ls(), conf.stateKey, null);
+      else scheduleFlush(0);
     });
   }
 
-  // ---------------------------------------------------------------- interactions
+  // interactions
 
   function components(list) {
     return (list || []).map(function (c) { return { id: String(c.key), description: langMap(c.text || c.key) }; });
@@ -440,39 +367,37 @@
 
   function tf(q, key) { return key === q.choices[0].key ? 'true' : key === q.choices[1].key ? 'false' : ''; }
 
+  var TYPES = { single: 'choice', multiple: 'choice', 'true-false': 'true-false', matching: 'matching', ordering: 'sequencing' };
+
   /* [definition, response] of a run-time interaction (docs/runtime.md §2) */
   function interaction(q, resp) {
-    var def = { type: ACT + 'cmi.interaction', name: langMap((q.text || q.id).slice(0, 120)), description: langMap(q.text || q.id) };
+    var text = q.text || q.id;
+    var def = { type: ACT + 'cmi.interaction', name: langMap(text.slice(0, 120)), description: langMap(text) };
     var c = q.correct || [];
     var r = resp.join('[,]');
+    var dot = function (p) { return String(p).replace('.', '[.]'); };
+    def.interactionType = TYPES[q.type] || 'fill-in';
+    def.correctResponsesPattern = [c.join('[,]')];
     if (q.type === 'single' || q.type === 'multiple') {
-      def.interactionType = 'choice';
-      def.correctResponsesPattern = [c.join('[,]')];
       def.choices = components(q.choices);
     } else if (q.type === 'true-false') {
-      def.interactionType = 'true-false';
       def.correctResponsesPattern = [tf(q, c[0])];
       r = resp.length ? tf(q, resp[0]) : '';
     } else if (q.type === 'matching') {
-      var dot = function (p) { return String(p).replace('.', '[.]'); };
-      def.interactionType = 'matching';
       def.correctResponsesPattern = [c.map(dot).join('[,]')];
       def.source = components(q.sources);
       def.target = components(q.targets);
       r = resp.map(dot).join('[,]');
     } else if (q.type === 'ordering') {
-      def.interactionType = 'sequencing';
-      def.correctResponsesPattern = [c.join('[,]')];
       def.choices = components(q.items);
     } else {
-      def.interactionType = 'fill-in';
       def.correctResponsesPattern = c.map(function (a) { return (q.case_sensitive ? '{case_matters=true}' : '') + a; });
       r = resp.join(' ');
     }
     return [def, r];
   }
 
-  // ---------------------------------------------------------------- interface
+  // interface
 
   function redirect() {
     var url = ld && ld.returnURL;
@@ -488,10 +413,7 @@
     name: 'cmi5',
 
     start: function (d) {
-      if (started) return NONE;
-      started = true;
-      if (d && typeof d === 'object') data = d;
-      readData();
+      data = d && d.module ? d : { module: {} };
       conf = configure();
       if (!conf) { notice('lms-missing'); return NONE; }
       sess = load(ss(), conf.sessKey, {}) || {};
@@ -500,7 +422,7 @@
         if (!sess.token) { conf = null; notice('cmi5-launch'); return NONE; }
         save(ss(), conf.sessKey, sess);
       }
-      ld = parse(syncXhr('GET', stateUrl('LMS.LaunchData'), headers(false)));
+      ld = parse(syncXhr('GET', stateUrl('LMS.LaunchData'), headers()));
       if (!ld || typeof ld !== 'object' || !ld.contextTemplate || !ld.launchMode) {
         warn('LMS.LaunchData missing or invalid');
         conf = null;
@@ -521,7 +443,6 @@
           flushKeepalive();
         });
       }, 0);
-      window.addEventListener('online', function () { attempt = 0; flush(); });
       if (sess.terminated) {
         notice('cmi5-ended');
       } else {
@@ -542,10 +463,10 @@
       location_ = String(id);
       if (sess.seen[id]) return;
       sess.seen[id] = true;
-      var page = (readData().pages || []).filter(function (p) { return p.id === id; })[0] || { id: id };
+      var page = (data.pages || []).filter(function (p) { return p.id === id; })[0] || { id: id };
       send('experienced', {
         objectType: 'Activity',
-        id: readData().module.iri + '/' + encodeURIComponent(id),
+        id: data.module.iri + '/' + encodeURIComponent(id),
         definition: { type: ACT + (page.kind === 'quiz' ? 'assessment' : 'lesson'), name: langMap(page.title || id) }
       }, null, context(false));
     },
@@ -558,7 +479,7 @@
       if (typeof ix.result === 'boolean') result.success = ix.result;
       if (typeof ix.latency === 'number' && ix.latency >= 0) result.duration = duration(ix.latency);
       send('answered', {
-        objectType: 'Activity', id: readData().module.iri + '/' + ix.quiz + '/' + q.id, definition: x[0]
+        objectType: 'Activity', id: data.module.iri + '/' + ix.quiz + '/' + q.id, definition: x[0]
       }, result, context(false));
     },
 
@@ -579,8 +500,7 @@
 
     complete: function (st) {
       if (!normal()) return;
-      status = String(st || '');
-      if (status === 'completed' || status === 'passed' || status === 'failed') sendCompleted();
+      if (st === 'completed' || st === 'passed' || st === 'failed') sendCompleted();
       judge();
     },
 
@@ -593,10 +513,8 @@
     exit: function () {
       if (!conf) return;
       if (!sess.terminated) {
-        if (ld.launchMode === 'Normal') {
-          judge();
-          if (failPending && !sess.judged && !doc.passed) sendJudgement(false);
-        }
+        judge();
+        if (failPending && normal()) sendJudgement(false);
         send('terminated', auActivity(), { duration: elapsed() }, context(true, false));
         sess.terminated = true;
         save(ss(), conf.sessKey, sess);
@@ -608,7 +526,7 @@
     /* for tests and diagnostics */
     pending: function () { return conf ? load(ls(), conf.queueKey, []).length + (load(ls(), conf.stateKey, null) ? 1 : 0) : 0; },
     info: function () {
-      return conf ? { launchMode: ld.launchMode, moveOn: ld.moveOn, masteryScore: mastery(), sessionId: conf.sessionId, prefs: conf.prefs, status: status } : null;
+      return conf ? { launchMode: ld.launchMode, moveOn: ld.moveOn, masteryScore: mastery(), sessionId: conf.sessionId, prefs: conf.prefs } : null;
     }
   };
 
