@@ -391,3 +391,20 @@ def test_standalone_without_launch_parameters(package, new_page, http_server):
     page.locator('[data-efop-action="next"]').first.click()
     page.locator('[data-efop-action="exit"]').first.click()
     assert errors == []
+
+
+def test_leaving_without_quitter_terminates_by_keepalive(launch, lms, data, ralph_lrs, xapi_validate):
+    run = launch(X.actor("cmi5-leave"))
+    X.walk(run.page, data, stop_at="contenu")
+    run.page.goto("about:blank")  # the learner leaves: pagehide, keepalive, no redirect
+    assert run.page.url == "about:blank"
+    au = run.launch
+    for _ in range(50):
+        mine = _session(ralph_lrs, au)
+        if _verbs(mine)[-1:] == ["terminated"]:
+            break
+        run.page.wait_for_timeout(200)
+    mine = check_session(mine, au, 0.8)
+    assert _verbs(mine) == ["initialized", "experienced", "experienced", "terminated"]
+    assert lms.document(au, "efop-state")["location"] == "contenu"
+    _common_checks(lms, au, xapi_validate, ralph_lrs, run)
