@@ -30,9 +30,12 @@ ANNEX_ACCESSIBILITY = "_accessibility"
 """Ids of the generated annex sections; never valid page ids (ids cannot contain ``_``)."""
 
 
-def make_translator(lang: str) -> Translator:
-    """``t(key, **kw)`` over the theme UI catalogue in ``lang`` (French fallback, then key)."""
-    table = render_messages.UI.get(lang) or render_messages.UI["fr"]
+def make_translator(lang: str, overrides: dict[str, str] | None = None) -> Translator:
+    """``t(key, **kw)`` over the theme UI catalogue in ``lang`` (French fallback, then key).
+
+    ``overrides``: the theme's strings for ``lang`` (``Theme.ui_strings``), which win.
+    """
+    table = {**(render_messages.UI.get(lang) or render_messages.UI["fr"]), **(overrides or {})}
     fallback = render_messages.UI["fr"]
 
     def t(key: str, /, **kwargs: object) -> str:
@@ -44,9 +47,10 @@ def make_translator(lang: str) -> Translator:
     return t
 
 
-def runtime_strings(lang: str) -> dict[str, str]:
+def runtime_strings(lang: str, overrides: dict[str, str] | None = None) -> dict[str, str]:
     base = dict(runtime_messages.UI["fr"])
     base.update(runtime_messages.UI.get(lang, {}))
+    base.update({k: v for k, v in (overrides or {}).items() if k in base})
     return base
 
 
@@ -201,12 +205,22 @@ class ModuleCtx(TypedDict):
     """From the course home: ``<module-id>/index.html``."""
 
 
+class ThemeCtx(TypedDict):
+    name: str
+    css: str | None
+    """``theme.css`` (the ``:root`` variables of ``theme.yml``) in the shared folder, or None."""
+    logo: str | None
+    """Path of the logo in the shared folder (``logo/logo.svg``), or None."""
+    logo_alt: str
+
+
 class ModuleDocContext(TypedDict):
     t: Translator
     lang: str
     target: str
     efop: str
     """Relative URL prefix of the shared files (``../efop/``)."""
+    theme: ThemeCtx
     course: CourseCtx
     module: ModuleCtx
     pages: list[PageCtx]
@@ -221,6 +235,7 @@ class HomeContext(TypedDict):
     lang: str
     target: str
     efop: str
+    theme: ThemeCtx
     course: CourseCtx
     modules: list[ModuleCtx]
     glossary: list[GlossaryCtx]
@@ -379,7 +394,9 @@ def _question_data(q: Question) -> dict[str, Any]:
     return d
 
 
-def module_data(course: Course, module: Module, target: str, pages: list[PageCtx]) -> dict[str, Any]:
+def module_data(
+    course: Course, module: Module, target: str, pages: list[PageCtx], strings: dict[str, str] | None = None
+) -> dict[str, Any]:
     """The ``efop-data`` object of contracts §2."""
     quizzes: dict[str, Any] = {}
     for page in module.pages:
@@ -407,7 +424,7 @@ def module_data(course: Course, module: Module, target: str, pages: list[PageCtx
         },
         "pages": [{"id": p["id"], "title": p["title"], "kind": p["kind"]} for p in pages],
         "quizzes": quizzes,
-        "strings": runtime_strings(course.language),
+        "strings": runtime_strings(course.language, strings),
     }
 
 
@@ -419,3 +436,7 @@ def json_for_script(data: object) -> Markup:
     return Markup(text)
 
 
+
+
+def theme_ctx(name: str, css: str | None, logo: str | None, logo_alt: str) -> ThemeCtx:
+    return ThemeCtx(name=name, css=css, logo=logo, logo_alt=logo_alt)

@@ -21,6 +21,7 @@ from efop_author.render.context import (
     ANNEX_GLOSSARY,
     HomeContext,
     ModuleDocContext,
+    ThemeCtx,
     annex_ctx,
     course_ctx,
     glossary_ctx,
@@ -29,9 +30,10 @@ from efop_author.render.context import (
     module_ctx,
     module_data,
     page_ctx,
+    theme_ctx,
 )
 from efop_author.render.suspend import suspend_worst_case
-from efop_author.render.theme import Theme, make_env, render_template, resolve_theme
+from efop_author.render.theme import THEME_CSS, Theme, make_env, render_template, resolve_theme
 
 if TYPE_CHECKING:
     import jinja2
@@ -66,7 +68,7 @@ def _shared_files(theme: Theme, adapter: str, diags: Diagnostics) -> dict[str, b
 def _render_module(
     env: jinja2.Environment, theme: Theme, course: Course, module: Module, target: str, diags: Diagnostics
 ) -> RenderedModule:
-    t = make_translator(course.language)
+    t = make_translator(course.language, theme.ui_strings(course.language))
     total = len(module.pages)
     pages = [page_ctx(p, module, i + 1, total) for i, p in enumerate(module.pages)]
     glossary = glossary_ctx(course)
@@ -74,12 +76,13 @@ def _render_module(
     if glossary:
         annexes.append(annex_ctx(ANNEX_GLOSSARY, "glossary", t("glossary"), total))
     annexes.append(annex_ctx(ANNEX_ACCESSIBILITY, "accessibility", t("accessibility-title"), total))
-    data = module_data(course, module, target, [*pages, *annexes])
+    data = module_data(course, module, target, [*pages, *annexes], theme.ui_strings(course.language))
     ctx = ModuleDocContext(
         t=t,
         lang=course.language,
         target=target,
         efop="../efop/",
+        theme=_theme_ctx(theme),
         course=course_ctx(course, theme.options),
         module=module_ctx(course, module),
         pages=pages,
@@ -94,19 +97,26 @@ def _render_module(
     return RenderedModule(module=module, files=files, suspend_max=suspend_worst_case(module))
 
 
+def _theme_ctx(theme: Theme) -> ThemeCtx:
+    return theme_ctx(theme.name, THEME_CSS if theme.variables else None, theme.logo_href, theme.logo_alt)
+
+
 def render_site(course: Course, target: str, adapter: str) -> tuple[Site, Diagnostics]:
     """Render ``course`` for ``target``; ``adapter`` is a file of the theme's ``static/js/lms/``."""
-    theme, diags = resolve_theme(course.theme, course.root, dict(course.options))
-    diags.suppressed = frozenset(course.suppress_warnings)
+    theme, theme_diags = resolve_theme(course.theme, course.root, dict(course.options))
+    diags = Diagnostics(suppressed=frozenset(course.suppress_warnings))
+    diags.extend(theme_diags)  # so that suppress_warnings applies to theme.contrast too
     env = make_env(theme)
     shared = _shared_files(theme, adapter, diags)
+    shared.update(theme.extra_files())  # theme.yml: variables (theme.css) and logo
     modules = tuple(_render_module(env, theme, course, m, target, diags) for m in course.modules)
-    t = make_translator(course.language)
+    t = make_translator(course.language, theme.ui_strings(course.language))
     home_ctx = HomeContext(
         t=t,
         lang=course.language,
         target=target,
         efop="efop/",
+        theme=_theme_ctx(theme),
         course=course_ctx(course, theme.options),
         modules=[module_ctx(course, m) for m in course.modules],
         glossary=glossary_ctx(course),

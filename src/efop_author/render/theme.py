@@ -6,24 +6,39 @@ A theme is a folder with ``theme.yml`` (``name``, ``extends``, ``options``), ``t
 repository's ``themes/default``. A course project may define ``themes/<name>/theme.yml`` with
 ``extends: default`` (or another project theme). Templates are looked up child first; a
 template can extend its parent's template of the same name as ``base/<name>``.
+
+A project theme's ``theme.yml`` may also set CSS custom properties of the default theme
+(``variables``, shipped as ``efop/theme.css``), a ``logo`` with its ``logo_alt`` (shipped as
+``efop/logo/<file>``) and UI ``strings`` (per language or for every language); every value is
+checked here (``theme.*`` diagnostics, located in ``theme.yml``), and a colour override that
+breaks a contrast pair of :data:`~efop_author.render.palette.PAIRS` is a ``theme.contrast``
+warning. Guide for designers: ``docs/themes.md``.
 """
 
 from __future__ import annotations
 
+import difflib
+import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 
 import efop_author
 from efop_author.diagnostics import Diagnostics, SourceLocation, loc_of
+from efop_author.load.yaml_marks import LMap, YamlError, load_yaml
 from efop_author.messages import t as msg
+from efop_author.render import palette
 
 BUILTIN = "default"
 _MAX_DEPTH = 8
+THEME_CSS = "theme.css"
+LANGUAGES = ("fr", "en")
+KEYS = ("name", "extends", "options", "variables", "logo", "logo_alt", "strings")
+LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
 def builtin_theme_dir() -> Path:
@@ -41,6 +56,47 @@ class Theme:
     """Theme folders, the theme itself first, then its parents (the built-in one last)."""
     options: dict[str, Any] = field(default_factory=dict)
     """Options merged from the themes' ``theme.yml`` (child wins), then ``course.options``."""
+    variables: dict[str, str] = field(default_factory=dict)
+    """CSS custom properties set by the themes (name without ``--efop-`` → value), child wins."""
+    logo: Path | None = None
+    logo_alt: str = ""
+    strings: dict[str, dict[str, str]] = field(default_factory=dict)
+    """UI string overrides: ``{"*": {...}, "fr": {...}, "en": {...}}`` (``*``: every language)."""
+
+    @property
+    def logo_href(self) -> str | None:
+        """Path of the logo in the shared folder (``efop/``), or None."""
+        if self.logo is None:
+            return None
+        for d in self.dirs:
+            try:
+                return self.logo.relative_to(d / "static").as_posix()  # already a static file
+            except ValueError:
+                continue
+        return "logo/" + self.logo.name
+
+    @property
+    def variables_css(self) -> bytes | None:
+        """The ``:root`` override stylesheet (``efop/theme.css``), or None without variables."""
+        if not self.variables:
+            return None
+        lines = [f"  {palette.PREFIX}{name}: {value};" for name, value in self.variables.items()]
+        return ("/* Variables of the theme (theme.yml) */\n:root {\n" + "\n".join(lines) + "\n}\n").encode("utf-8")
+
+    def extra_files(self) -> dict[str, bytes]:
+        """Shared files made from ``theme.yml``: ``theme.css`` and the logo."""
+        out: dict[str, bytes] = {}
+        css = self.variables_css
+        if css is not None:
+            out[THEME_CSS] = css
+        href = self.logo_href
+        if self.logo is not None and href is not None and self.logo.is_file():
+            out.setdefault(href, self.logo.read_bytes())
+        return out
+
+    def ui_strings(self, lang: str) -> dict[str, str]:
+        """The string overrides for ``lang`` (the language's own win over ``*``)."""
+        return {**self.strings.get("*", {}), **self.strings.get(lang, {})}
 
     @property
     def template_dirs(self) -> list[Path]:
@@ -72,18 +128,173 @@ def _read_manifest(folder: Path, diags: Diagnostics, root: Path | None) -> dict[
     if not path.is_file():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
-        line = 0
-        mark = getattr(exc, "problem_mark", None)
-        if mark is not None:
-            line = mark.line + 1
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except YamlError as exc:
+        line = exc.problems[0].line if exc.problems else 0
         diags.error("render.theme-yaml", msg("render.theme-yaml", error=exc), loc_of(path, line, root))
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        diags.error("render.theme-yaml", msg("render.theme-yaml", error=exc), loc_of(path, 0, root))
+        return {}
+    if data is None:
         return {}
     if not isinstance(data, dict):
         diags.error("render.theme-yaml", msg("render.theme-yaml", error=type(data).__name__), loc_of(path, 1, root))
         return {}
     return data
+
+
+def _hint(name: str, known: list[str]) -> str:
+    near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return msg("theme.did-you-mean", name=near[0]) if near else ""
+
+
+class _ManifestChecker:
+    """Checks one project theme's ``theme.yml`` and collects its variables, logo and strings."""
+
+    def __init__(self, folder: Path, data: dict[str, Any], diags: Diagnostics, root: Path | None, known_vars: dict[str, str]) -> None:
+        self.folder = folder
+        self.data = data
+        self.diags = diags
+        self.root = root
+        self.known_vars = known_vars
+        self.path = folder / "theme.yml"
+
+    def loc(self, mapping: Any, key: str | None = None) -> SourceLocation:
+        line = 0
+        if isinstance(mapping, LMap):
+            line = mapping.line_of(key) if key is not None else mapping.line
+        return loc_of(self.path, line, self.root)
+
+    def check_keys(self) -> None:
+        for key in self.data:
+            if key not in KEYS:
+                hint = _hint(str(key), list(KEYS)) or msg("theme.known-keys", keys=", ".join(KEYS))
+                self.diags.error("theme.unknown-key", msg("theme.unknown-key", key=key) + " " + hint, self.loc(self.data, key))
+
+    def mapping(self, key: str) -> dict[str, Any] | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.diags.error("theme.bad-type", msg("theme.bad-type", key=key, expected=msg("theme.type-mapping")), self.loc(self.data, key))
+            return None
+        return value
+
+    def variables(self) -> dict[str, tuple[str, SourceLocation]]:
+        out: dict[str, tuple[str, SourceLocation]] = {}
+        raw = self.mapping("variables")
+        if not raw:
+            return out
+        for key, value in raw.items():
+            name = palette.variable_name(str(key))
+            where = self.loc(raw, key)
+            if name not in self.known_vars:
+                hint = _hint(name, sorted(self.known_vars))
+                self.diags.error("theme.unknown-variable", msg("theme.unknown-variable", name=key, hint=hint).rstrip(), where)
+                continue
+            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+                self.diags.error("theme.bad-value", msg("theme.bad-value", name=key, reason=msg("theme.type-text")), where)
+                continue
+            text = " ".join(str(value).split())
+            problem = palette.check_value(text)
+            if problem:
+                self.diags.error("theme.bad-value", msg("theme.bad-value", name=key, reason=msg(problem)), where)
+                continue
+            out[name] = (text, where)
+        return out
+
+    def logo(self) -> tuple[Path, str] | None:
+        raw = self.data.get("logo")
+        if raw is None:
+            return None
+        where = self.loc(self.data, "logo")
+        if not isinstance(raw, str) or not raw.strip():
+            self.diags.error("theme.bad-type", msg("theme.bad-type", key="logo", expected=msg("theme.type-text")), where)
+            return None
+        rel = raw.strip()
+        path = (self.folder / rel).resolve()
+        try:
+            path.relative_to(self.folder.resolve())
+        except ValueError:
+            self.diags.error("theme.bad-value", msg("theme.bad-value", name="logo", reason=msg("theme.logo-outside")), where)
+            return None
+        if path.suffix.lower() not in LOGO_TYPES:
+            self.diags.error("theme.bad-value", msg("theme.bad-value", name="logo", reason=msg("theme.logo-format")), where)
+            return None
+        if not path.is_file():
+            shown = loc_of(self.folder / rel, 0, self.root).path
+            self.diags.error("theme.missing-file", msg("theme.missing-file", path=shown), where)
+            return None
+        if path.suffix.lower() == ".svg" and _UNSAFE_SVG.search(path.read_text(encoding="utf-8", errors="replace")):
+            self.diags.error("theme.bad-value", msg("theme.bad-value", name="logo", reason=msg("theme.logo-script")), where)
+            return None
+        alt = self.data.get("logo_alt")
+        if alt is None:
+            self.diags.error("theme.missing-alt", msg("theme.missing-alt"), where)
+            alt = ""
+        elif not isinstance(alt, str):
+            self.diags.error("theme.bad-type", msg("theme.bad-type", key="logo_alt", expected=msg("theme.type-text")), self.loc(self.data, "logo_alt"))
+            alt = ""
+        return path, " ".join(alt.split())
+
+    def strings(self) -> dict[str, dict[str, str]]:
+        out: dict[str, dict[str, str]] = {}
+        raw = self.mapping("strings")
+        if not raw:
+            return out
+        for key, value in raw.items():
+            if key in LANGUAGES and isinstance(value, dict):
+                for sub, text in value.items():
+                    self._string(out.setdefault(str(key), {}), str(sub), text, self.loc(value, sub), str(key))
+            else:
+                self._string(out.setdefault("*", {}), str(key), value, self.loc(raw, key), None)
+        return out
+
+    def _string(self, into: dict[str, str], key: str, text: Any, where: SourceLocation, lang: str | None) -> None:
+        catalogue = ui_catalogue()
+        if key not in catalogue:
+            self.diags.error("theme.unknown-string", msg("theme.unknown-string", key=key, hint=_hint(key, sorted(catalogue))).rstrip(), where)
+            return
+        if isinstance(text, bool) or not isinstance(text, (str, int, float)):
+            self.diags.error("theme.bad-type", msg("theme.bad-type", key=key, expected=msg("theme.type-text")), where)
+            return
+        text = str(text)
+        allowed = catalogue[key]
+        for name in _PLACEHOLDER.findall(text):
+            if name not in allowed:
+                names = ", ".join("{" + n + "}" for n in sorted(allowed)) or "—"
+                self.diags.error("theme.bad-value", msg("theme.string-placeholder", key=key, name=name, names=names), where)
+                return
+        into[key] = text
+
+
+_UNSAFE_SVG = re.compile(r"<script|\son[a-z]+\s*=|javascript:|<foreignObject", re.I)
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def ui_catalogue() -> dict[str, set[str]]:
+    """Every UI string key a theme may override (templates and run-time), with its placeholders."""
+    from efop_author.messages import render as render_messages  # noqa: PLC0415
+    from efop_author.messages import runtime as runtime_messages  # noqa: PLC0415
+
+    out: dict[str, set[str]] = {}
+    for table in (render_messages.UI, runtime_messages.UI):
+        for strings in table.values():
+            for key, text in strings.items():
+                out.setdefault(key, set()).update(_PLACEHOLDER.findall(text))
+    return out
+
+
+def default_variables(theme_dirs: tuple[Path, ...] | list[Path] = ()) -> dict[str, str]:
+    """The ``--efop-*`` custom properties of the effective ``course.css`` (the default theme's)."""
+    for d in (*theme_dirs, builtin_theme_dir()):
+        css = d / "static" / "css" / "course.css"
+        if css.is_file():
+            found = palette.custom_properties(css.read_text(encoding="utf-8"))
+            if found:
+                return found
+    return {}
 
 
 def resolve_theme(
@@ -125,7 +336,50 @@ def resolve_theme(
         if isinstance(opts, dict):
             options.update(opts)
     options.update(course_options or {})
-    return Theme(name=chain[0], dirs=tuple(dirs), options=options), diags
+    known = default_variables(dirs)
+    variables: dict[str, tuple[str, SourceLocation]] = {}
+    logo: tuple[Path, str] | None = None
+    strings: dict[str, dict[str, str]] = {}
+    for folder, data in reversed(list(zip(dirs, manifests))):
+        if folder == builtin_theme_dir() or not data:
+            continue
+        checker = _ManifestChecker(folder, data, diags, project_root, known)
+        checker.check_keys()
+        variables.update(checker.variables())
+        logo = checker.logo() or logo
+        for lang, table in checker.strings().items():
+            strings.setdefault(lang, {}).update(table)
+    _check_contrast(known, variables, diags)
+    theme = Theme(
+        name=chain[0],
+        dirs=tuple(dirs),
+        options=options,
+        variables={name: value for name, (value, _) in variables.items()},
+        logo=logo[0] if logo else None,
+        logo_alt=logo[1] if logo else "",
+        strings=strings,
+    )
+    return theme, diags
+
+
+def _check_contrast(known: dict[str, str], variables: dict[str, tuple[str, SourceLocation]], diags: Diagnostics) -> None:
+    """A ``theme.contrast`` warning for each default pair that the overrides bring under its minimum."""
+    if not variables:
+        return
+    values = {**known, **{name: value for name, (value, _) in variables.items()}}
+    for problem in palette.contrast_problems(values, only=set(variables)):
+        pair = problem.pair
+        where = (variables.get(pair.fg) or variables[pair.bg])[1]
+        ratio = f"{math.floor(problem.ratio * 100) / 100:.2f}".rstrip("0").rstrip(".")
+        text = msg(
+            "theme.contrast",
+            fg=pair.fg,
+            bg=pair.bg,
+            use=msg("theme.use." + pair.use),
+            ratio=ratio,
+            minimum=f"{pair.minimum:g}",
+        )
+        diags.warning("theme.contrast", text, where)
 
 
 def _loader(dirs: tuple[Path, ...]) -> jinja2.BaseLoader:
