@@ -34,7 +34,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 CMI5 = "https://w3id.org/xapi/cmi5/"
@@ -59,7 +59,7 @@ SD = _load_state_double()
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _iso(dt: datetime) -> str:
@@ -80,7 +80,7 @@ class Launch:
 
 
 class _Handler(SD._Handler):  # noqa: SLF001 - the State API of the spec-exact double
-    server: "_Server"
+    server: _Server
 
     def _dispatch(self, method: str) -> None:
         path = urllib.parse.urlsplit(self.path).path
