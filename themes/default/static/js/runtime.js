@@ -92,7 +92,8 @@
     var old = noticeRegion && $('[data-notice-group="' + group + '"]', noticeRegion);
     if (old) { old.parentNode.removeChild(old); }
   }
-  var LMS_NOTICES = { 'lms-missing': 0, 'lms-error': 1, 'lms-failed': 1, 'lms-recovered': 0, 'web-nostorage': 1, 'web-saved': 0 };
+  var LMS_NOTICES = { 'lms-missing': 0, 'lms-error': 1, 'lms-failed': 1, 'lms-recovered': 0, 'web-nostorage': 1, 'web-saved': 0,
+    'cmi5-launch': 1, 'cmi5-auth': 1, 'cmi5-rejected': 1, 'cmi5-ended': 0, 'cmi5-browse': 0 };
   doc.addEventListener('efop:notice', function (ev) {
     var key = ev && ev.detail && ev.detail.key;
     if (key && STR[key]) { notice(key, { group: 'lms', error: LMS_NOTICES[key] === 1 }); }
