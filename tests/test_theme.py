@@ -121,6 +121,25 @@ def test_child_theme_inherits_parent_variables(tmp_path: Path) -> None:
     assert "--efop-color-primary: #6a1b4d;" in css and "--efop-color-link: #00584a;" in css
 
 
+def test_derived_base_adds_a_stylesheet_through_the_head_block(tmp_path: Path) -> None:
+    root = _theme(
+        tmp_path,
+        "extends: default\n",
+        {
+            "templates/base.html": '{% extends "base/base.html" %}\n{% block head %}<link rel="stylesheet" href="{{ efop }}css/maison.css">{% endblock %}\n',
+            "static/css/maison.css": ".maison { color: inherit; }\n",
+        },
+    )
+    site, diags = _render(root)
+    assert list(diags) == []
+    assert site.shared["css/maison.css"]
+    hrefs = ["../efop/course.css", "../efop/css/maison.css"]
+    assert _doc(site).xpath('//link[@rel="stylesheet"]/@href') == hrefs
+    assert _doc(site).xpath("//script/@src") == ["../efop/lms.js", "../efop/runtime.js"]
+    home = lxml_html.document_fromstring(site.home)
+    assert home.xpath('//link[@rel="stylesheet"]/@href') == ["efop/course.css", "efop/css/maison.css"]
+
+
 # --- logo -----------------------------------------------------------------------------------------
 
 
