@@ -29,15 +29,15 @@ def _theme(tmp_path: Path, yml: str, files: dict[str, str] | None = None) -> Pat
     return tmp_path
 
 
-def _render(root: Path, **kw: object):  # noqa: ANN202
+def _render(root: Path, **kw: object):
     return render_site(sample_course(root=root, theme="maison", **kw), "scorm12", "scorm12.js")  # type: ignore[arg-type]
 
 
-def _doc(site, i: int = 0) -> lxml_html.HtmlElement:  # noqa: ANN001
+def _doc(site, i: int = 0) -> lxml_html.HtmlElement:
     return lxml_html.document_fromstring(site.modules[i].files["index.html"])
 
 
-def _codes(diags) -> list[tuple[str, str, int]]:  # noqa: ANN001
+def _codes(diags) -> list[tuple[str, str, int]]:
     return [(d.code, d.loc.path if d.loc else "", d.loc.line if d.loc else 0) for d in diags]
 
 

@@ -54,7 +54,7 @@ def test_default_pair_contrast(pair: palette.Pair) -> None:
 
 def test_no_colour_outside_root_except_print_and_forced_colors() -> None:
     """Colours appear only as custom properties, so the pairs above cover the whole screen theme."""
-    body = re.sub(r"/\*.*?\*/", "", CSS, flags=re.S)
+    body = re.sub(r"/\*.*?\*/", "", CSS, flags=re.DOTALL)
     body = re.sub(r":root\s*\{[^}]*\}", "", body, count=1)
     body = body[: body.index("@media print")]
     assert not re.findall(r"#[0-9a-fA-F]{3,8}\b|\brgba?\(|\bhsla?\(", body)

@@ -35,7 +35,7 @@ SHOTS = TESTS / "artifacts" / "screenshots"
 MODULE = "qpv-chiffres"  # the sample course's module with every page kind
 
 
-def write_site(site, dest: Path) -> Path:  # noqa: ANN001
+def write_site(site, dest: Path) -> Path:
     for rel, data in site.shared.items():
         (dest / "efop" / rel).parent.mkdir(parents=True, exist_ok=True)
         (dest / "efop" / rel).write_bytes(data)
@@ -137,7 +137,7 @@ PAGE_TYPES = (
 
 
 @pytest.mark.parametrize("theme", ["default", "derived"])
-def test_axe_structure_and_screenshots_of_every_page_type(theme: str, themed_sites, new_page, axe_check, axe_report) -> None:  # noqa: ANN001
+def test_axe_structure_and_screenshots_of_every_page_type(theme: str, themed_sites, new_page, axe_check, axe_report) -> None:
     root = themed_sites[theme]
     SHOTS.mkdir(parents=True, exist_ok=True)
     failures: list[str] = []
@@ -166,7 +166,7 @@ def test_axe_structure_and_screenshots_of_every_page_type(theme: str, themed_sit
     assert len(list(SHOTS.glob(f"{theme}-*.png"))) >= 2 * len(PAGE_TYPES)
 
 
-def test_derived_theme_is_applied(themed_sites, new_page) -> None:  # noqa: ANN001
+def test_derived_theme_is_applied(themed_sites, new_page) -> None:
     page = new_page()
     page.goto((themed_sites["derived"] / MODULE / "index.html").as_uri())
     page.wait_for_selector("[data-efop-pager]:not([hidden])")
@@ -182,7 +182,7 @@ def test_derived_theme_is_applied(themed_sites, new_page) -> None:  # noqa: ANN0
 
 
 @pytest.mark.parametrize("theme", ["default", "derived"])
-def test_200_percent_zoom_and_320px_reflow(theme: str, themed_sites, new_page) -> None:  # noqa: ANN001
+def test_200_percent_zoom_and_320px_reflow(theme: str, themed_sites, new_page) -> None:
     root = themed_sites[theme]
     # a 1280×800 window at 200 % zoom has a 640 CSS px viewport with 2 device px per CSS px
     for opts in ({"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2}, {"viewport": {"width": 320, "height": 640}}):
@@ -212,7 +212,7 @@ def test_200_percent_zoom_and_320px_reflow(theme: str, themed_sites, new_page) -
         assert overflow(page) == 0, pid
 
 
-def test_skip_link_focus_and_reduced_motion(themed_sites, new_page) -> None:  # noqa: ANN001
+def test_skip_link_focus_and_reduced_motion(themed_sites, new_page) -> None:
     page = new_page(reduced_motion="reduce")
     page.goto((themed_sites["default"] / MODULE / "index.html").as_uri())
     page.wait_for_selector("[data-efop-pager]:not([hidden])")
@@ -265,7 +265,7 @@ def value_of(page: Page, selector: str) -> str:
     return page.eval_on_selector(selector, "e => e.value")
 
 
-def test_keyboard_only_walkthrough_completes_every_question_type(minimal_web: Path, new_page) -> None:  # noqa: PLR0915
+def test_keyboard_only_walkthrough_completes_every_question_type(minimal_web: Path, new_page) -> None:
     page = new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -398,7 +398,7 @@ def print_state(page: Page) -> dict:
 
 
 @pytest.mark.parametrize("theme", ["default", "derived"])
-def test_module_prints_as_a_handout(theme: str, themed_sites, new_page, tmp_path: Path) -> None:  # noqa: ANN001
+def test_module_prints_as_a_handout(theme: str, themed_sites, new_page, tmp_path: Path) -> None:
     page = new_page()
     page.goto((themed_sites[theme] / MODULE / "index.html").as_uri())
     page.wait_for_selector("[data-efop-pager]:not([hidden])")
@@ -425,7 +425,7 @@ def test_module_prints_as_a_handout(theme: str, themed_sites, new_page, tmp_path
         (SHOTS.parent / "print-sample.pdf").write_bytes(page.pdf(format="A4"))
 
 
-def test_external_links_print_their_address(minimal_web: Path, new_page) -> None:  # noqa: ANN001
+def test_external_links_print_their_address(minimal_web: Path, new_page) -> None:
     page = new_page()
     page.goto((minimal_web / "intro" / "index.html").as_uri())
     page.wait_for_selector("[data-efop-pager]:not([hidden])")
@@ -444,7 +444,7 @@ def test_facilitator_sheet_prints(new_page, tmp_path: Path) -> None:
     course, diags = load_course(CONTENT)
     assert course is not None, [d.format() for d in diags]
     (module,) = [m for m in course.modules if m.id.endswith("cooperer") or "cooperer" in str(m.loc.path)]
-    from dataclasses import replace  # noqa: PLC0415
+    from dataclasses import replace
 
     site, rdiags = render_site(replace(course, modules=(module,)), "web", "web.js")
     assert not rdiags.errors
@@ -474,8 +474,8 @@ def test_facilitator_sheet_prints(new_page, tmp_path: Path) -> None:
 # preview error overlay and error page
 
 
-def test_preview_error_overlay_and_page_pass_axe(course_root, new_page, axe_check, axe_report) -> None:  # noqa: ANN001
-    from efop_author.preview.server import PreviewServer  # noqa: PLC0415
+def test_preview_error_overlay_and_page_pass_axe(course_root, new_page, axe_check, axe_report) -> None:
+    from efop_author.preview.server import PreviewServer
 
     root = course_root("minimal")
     server = PreviewServer(root, 0, interval=0.2).start()

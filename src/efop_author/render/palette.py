@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 PREFIX = "--efop-"
 
-_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _ROOT = re.compile(r":root\s*\{([^}]*)\}")
 _DECL = re.compile(r"--efop-([a-z0-9-]+)\s*:\s*([^;]+);")
 
@@ -32,13 +32,13 @@ def custom_properties(css: str) -> dict[str, str]:
 def variable_name(key: str) -> str:
     """``color-primary`` and ``--efop-color-primary`` both name ``color-primary``."""
     key = key.strip()
-    return key[len(PREFIX):] if key.startswith(PREFIX) else key
+    return key.removeprefix(PREFIX)
 
 
 _FORBIDDEN = re.compile(r"[;{}<>\\@]|/\*|\*/|[\x00-\x1f\x7f]")
-_URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.I)
-_SCHEME = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
-_FUNCTION = re.compile(r"\b(expression|image-set|src)\s*\(", re.I)
+_URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.IGNORECASE)
+_SCHEME = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
+_FUNCTION = re.compile(r"\b(expression|image-set|src)\s*\(", re.IGNORECASE)
 
 
 def check_value(value: str) -> str | None:
@@ -57,8 +57,8 @@ def check_value(value: str) -> str | None:
 
 # --- colours and contrast ---------------------------------------------------------------------
 
-_HEX = re.compile(r"^#([0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$", re.I)
-_RGB = re.compile(r"^rgba?\(\s*(\d{1,3})[\s,]+(\d{1,3})[\s,]+(\d{1,3})\s*(?:[,/]\s*([\d.]+%?)\s*)?\)$", re.I)
+_HEX = re.compile(r"^#([0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$", re.IGNORECASE)
+_RGB = re.compile(r"^rgba?\(\s*(\d{1,3})[\s,]+(\d{1,3})[\s,]+(\d{1,3})\s*(?:[,/]\s*([\d.]+%?)\s*)?\)$", re.IGNORECASE)
 _NAMED = {"white": (255, 255, 255), "black": (0, 0, 0)}
 
 RGB = tuple[int, int, int]

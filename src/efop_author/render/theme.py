@@ -269,14 +269,14 @@ class _ManifestChecker:
         into[key] = text
 
 
-_UNSAFE_SVG = re.compile(r"<script|\son[a-z]+\s*=|javascript:|<foreignObject", re.I)
+_UNSAFE_SVG = re.compile(r"<script|\son[a-z]+\s*=|javascript:|<foreignObject", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def ui_catalogue() -> dict[str, set[str]]:
     """Every UI string key a theme may override (templates and run-time), with its placeholders."""
-    from efop_author.messages import render as render_messages  # noqa: PLC0415
-    from efop_author.messages import runtime as runtime_messages  # noqa: PLC0415
+    from efop_author.messages import render as render_messages
+    from efop_author.messages import runtime as runtime_messages
 
     out: dict[str, set[str]] = {}
     for table in (render_messages.UI, runtime_messages.UI):
