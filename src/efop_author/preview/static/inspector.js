@@ -345,16 +345,12 @@
       if (extra) { Object.keys(extra).forEach(function (k) { st[k] = extra[k]; }); }
       addStatement(st, 'derived');
     }
+    // The run-time's interaction ids are "<page id>.<question id>" (ids never contain a dot),
+    // the xAPI question IRI is <module IRI>/<page id>/<question id> (docs/dev/contracts.md).
     function interactionIri(id) {
-      var data = moduleData();
-      var quizzes = (data && data.quizzes) || {};
-      var iri = null;
-      Object.keys(quizzes).forEach(function (pid) {
-        (quizzes[pid].questions || []).forEach(function (q) {
-          if (!iri && id.indexOf(q.id) >= 0 && (id.indexOf(pid) >= 0 || id === q.id)) { iri = cfg.module.iri + '/' + pid + '/' + q.id; }
-        });
-      });
-      return iri || cfg.module.iri + '/' + encodeURIComponent(id);
+      var dot = id.indexOf('.');
+      if (dot > 0) { return cfg.module.iri + '/' + id.slice(0, dot) + '/' + id.slice(dot + 1); }
+      return cfg.module.iri + '/' + encodeURIComponent(id);
     }
     function scoreResult(rec) {
       var raw = rec.cmi['cmi.core.score.raw'];
