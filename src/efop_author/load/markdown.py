@@ -85,6 +85,13 @@ class ModuleContext:
     asset_sources: dict[Path, str] = field(default_factory=dict)
     paths: RealPaths = field(default_factory=RealPaths, repr=False)
     """Cached ``Path.resolve()`` (shared with the loader)."""
+    _glossary_re: tuple[re.Pattern[str], dict[str, str]] | None = field(default=None, repr=False)
+
+    def glossary_matcher(self) -> tuple[re.Pattern[str], dict[str, str]]:
+        """(pattern, term -> ``<abbr>`` HTML) of the glossary, built once per module."""
+        if self._glossary_re is None:
+            self._glossary_re = _glossary_build(self.glossary)
+        return self._glossary_re
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,10 +196,6 @@ class _PageState:
         self.text_parts: list[str] = []
         self.saw_html = False
         self.glossary_seen: set[str] = set()
-        self.glossary: tuple[re.Pattern[str], dict[str, GlossaryEntry]] | None = None
-        """(pattern, index) of the course glossary, looked up once per page: hashing the
-        glossary tuple (frozen dataclasses) for the lru_cache on every text token was the
-        loader's top hot spot."""
         self.line = offset + 1
 
     def loc(self, line: int | None = None) -> SourceLocation:
@@ -373,9 +376,10 @@ class _PageState:
         return arc
 
     def _abbr(self, tok: Token) -> list[Token]:
-        if self.glossary is None:
-            self.glossary = _glossary_build(self.ctx.glossary)
-        pattern, index = self.glossary
+        # Looked up once per module (ModuleContext.glossary_matcher): hashing the glossary
+        # tuple (frozen dataclasses) for an lru_cache on every text token was the loader's
+        # top hot spot.
+        pattern, abbr_html = self.ctx.glossary_matcher()
         text = tok.content
         out: list[Token] = []
         pos = 0
@@ -384,11 +388,11 @@ class _PageState:
             if term in self.glossary_seen:
                 continue
             self.glossary_seen.add(term)
-            entry = index[term]
-            if m.start() > pos:
-                out.append(_text(text[pos : m.start()]))
+            start = m.start()
+            if start > pos:
+                out.append(_text(text[pos:start]))
             abbr = Token("html_inline", "", 0)
-            abbr.content = f'<abbr title="{html.escape(entry.expansion)}">{html.escape(term)}</abbr>'
+            abbr.content = abbr_html[term]
             out.append(abbr)
             pos = m.end()
         if not out:
@@ -409,10 +413,12 @@ def _plain(inline: Token) -> str:
 
 
 @lru_cache(maxsize=8)
-def _glossary_build(glossary: tuple[GlossaryEntry, ...]) -> tuple[re.Pattern[str], dict[str, GlossaryEntry]]:
+def _glossary_build(glossary: tuple[GlossaryEntry, ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """(pattern matching any term, term -> its ``<abbr title>`` HTML)."""
     terms = sorted((e.term for e in glossary), key=len, reverse=True)
     pattern = re.compile(r"(?:" + "|".join(_glossary_branch(x) for x in terms) + r")(?![\w])")
-    return pattern, {e.term: e for e in glossary}
+    abbr = {e.term: f'<abbr title="{html.escape(e.expansion)}">{html.escape(e.term)}</abbr>' for e in glossary}
+    return pattern, abbr
 
 
 def _glossary_branch(term: str) -> str:
@@ -424,11 +430,3 @@ def _glossary_branch(term: str) -> str:
         return r"(?<![\w-])"
     head = re.escape(term[0])
     return head + r"(?<![\w-]" + head + ")" + re.escape(term[1:])
-
-
-def _glossary_pattern(glossary: tuple[GlossaryEntry, ...]) -> re.Pattern[str]:
-    return _glossary_build(glossary)[0]
-
-
-def _glossary_index(glossary: tuple[GlossaryEntry, ...]) -> dict[str, GlossaryEntry]:
-    return _glossary_build(glossary)[1]
