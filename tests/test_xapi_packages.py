@@ -1,6 +1,6 @@
 """Built xAPI packages carry no credential, no endpoint and no external request (the
 validator says so), and the validator flags a package with a hard-coded ``Basic`` token.
-Also: xapi.js and messages/xapi.py hold the same learner texts."""
+Also: the adapters' notices all come from the run-time catalogue (no copy in the adapters)."""
 
 from __future__ import annotations
 
@@ -67,25 +67,31 @@ def test_hard_coded_basic_token_is_flagged(tmp_path):
     assert "security.lrs-credentials" in codes
 
 
-def _js_catalogue() -> dict[str, dict[str, str]]:
-    text = XAPI_JS.read_text("utf-8")
-    block = text[text.index("var UI = {"): text.index("};", text.index("var UI = {"))]
-    out: dict[str, dict[str, str]] = {}
-    lang = None
-    for line in block.splitlines():
-        m = re.match(r"\s*(fr|en): \{", line)
-        if m:
-            lang = m.group(1)
-            out[lang] = {}
-            continue
-        m = re.match(r"""\s*'([a-z-]+)': (".*"|'.*'),?$""", line)
-        if m and lang:
-            raw = m.group(2)
-            out[lang][m.group(1)] = json.loads(raw) if raw.startswith('"') else raw[1:-1]
-    return out
+LMS_JS = XAPI_JS.parent
+RUNTIME_JS = LMS_JS.parent / "runtime.js"
 
 
-def test_adapter_texts_match_the_catalogue():
-    from efop_author.messages.xapi import UI
+def _notice_keys(name: str) -> set[str]:
+    return set(re.findall(r"""\bnotice\(\s*'([a-z0-9-]+)'""", (LMS_JS / name).read_text("utf-8")))
 
-    assert _js_catalogue() == UI
+
+def _lms_notices() -> set[str]:
+    text = RUNTIME_JS.read_text("utf-8")
+    block = text[text.index("var LMS_NOTICES = {"): text.index("};", text.index("var LMS_NOTICES = {"))]
+    return set(re.findall(r"'([a-z0-9-]+)':", block))
+
+
+@pytest.mark.parametrize("adapter", ["xapi.js", "cmi5.js", "scorm12.js", "scorm2004.js", "web.js"])
+def test_adapter_notices_come_from_the_runtime_catalogue(adapter):
+    """Adapters show only texts of messages/runtime.py (``strings`` of efop-data), in both
+    languages; a key sent to the run-time as an ``efop:notice`` event must be in its
+    LMS_NOTICES map (which says whether it is an error)."""
+    from efop_author.messages.runtime import UI
+
+    text = (LMS_JS / adapter).read_text("utf-8")
+    keys = _notice_keys(adapter)
+    assert keys <= set(UI["fr"]) and keys <= set(UI["en"]), keys - set(UI["fr"])
+    if "efop:notice" in text:
+        assert keys <= _lms_notices(), keys - _lms_notices()
+    # no learner text of its own (they used to be duplicated in xapi.js)
+    assert "var UI" not in text and "Votre" not in text and "plateforme" not in text

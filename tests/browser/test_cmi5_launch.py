@@ -101,7 +101,7 @@ def launch(package, data, lms, new_page, http_server):
             page = new_page()
             page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(au.url)
-        page.wait_for_function("window.efopLms && window.efopLms.name === 'cmi5'")
+        page.wait_for_function(X.ready("cmi5"))
         return Run(page, au, errors)
 
     return go
@@ -345,7 +345,7 @@ def test_reload_reuses_the_token_and_the_session(launch, lms, data, ralph_lrs, x
     X.walk(run.page, data, stop_at="contenu")
     X.wait_drained(run.page)
     run.page.reload()
-    run.page.wait_for_function("window.efopLms && window.efopLms.name === 'cmi5'")
+    run.page.wait_for_function(X.ready("cmi5"))
     X.walk(run.page, data)
     _quit(run, lms)
     au = run.launch
@@ -362,7 +362,7 @@ def test_used_fetch_url_sends_nothing(launch, lms, data, ralph_lrs, new_page):
     errors: list[str] = []
     other.on("pageerror", lambda e: errors.append(str(e)))
     other.goto(run.launch.url)
-    other.wait_for_function("window.efopLms && window.efopLms.name === 'cmi5'")
+    other.wait_for_function(X.ready("cmi5"))
     assert other.locator('[data-notice="cmi5-launch"]').count() == 1
     other.locator('[data-efop-action="next"]').first.click()
     other.wait_for_timeout(300)
@@ -387,7 +387,7 @@ def test_standalone_without_launch_parameters(package, new_page, http_server):
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(http_server.serve(package) + f"{MODULE}/index.html")
-    page.wait_for_function("window.efopLms && window.efopLms.name === 'cmi5'")
+    page.wait_for_function(X.ready("cmi5"))
     assert page.locator('[data-notice="lms-missing"]').count() == 1
     page.locator('[data-efop-action="next"]').first.click()
     page.locator('[data-efop-action="exit"]').first.click()

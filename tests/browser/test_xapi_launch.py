@@ -72,7 +72,7 @@ def _launch(new_page, http_server, folder, module, lrs, *, actor, registration, 
         registration=registration, activity_id=activity_id, extra=extra,
     )
     page.goto(url)
-    page.wait_for_function("window.efopLms && window.efopLms.name === 'xapi'")
+    page.wait_for_function(x.ready("xapi"))
     return page, log
 
 
@@ -236,7 +236,7 @@ def test_bad_launch_shows_notice_and_sends_nothing(packages, new_page, http_serv
     requests = []
     page.on("request", lambda r: requests.append(r.url) if "/xAPI/" in r.url else None)
     page.goto(http_server.serve(folder) + "intro/index.html")
-    page.wait_for_function("window.efopLms && window.efopLms.name === 'xapi'")
+    page.wait_for_function(_support().ready("xapi"))
     assert page.locator('[data-notice="xapi-no-launch"]').count() == 1
     page.locator('[data-efop-action="next"]').first.click()
     assert errors == [] and requests == []

@@ -53,7 +53,7 @@ def _open(new_page, http_server, folder, lrs, registration, who):
                        actor_=who, registration=registration,
                        activity_id="https://example.org/xapi/demo/intro")
     page.goto(url)
-    page.wait_for_function("window.efopLms && window.efopLms.name === 'xapi'")
+    page.wait_for_function(x.ready("xapi"))
     return page, url, sent, errors, console
 
 
@@ -82,7 +82,7 @@ def test_outage_and_reload_lose_nothing_and_duplicate_nothing(intro, new_page, h
 
     # reload while still down: the session ends (terminated), a new one starts
     page.reload()
-    page.wait_for_function("window.efopLms && window.efopLms.name === 'xapi'")
+    page.wait_for_function(x.ready("xapi"))
     page.locator('[data-efop-action="next"]').first.click()
     page.wait_for_timeout(300)
     assert page.evaluate("window.efopLms.pending()") == queued + 1 + 2 + 1  # terminated, initialized, experienced × 2 (accueil, contenu)
@@ -139,7 +139,7 @@ def test_server_errors_are_retried_client_errors_are_not(intro, new_page, http_s
     url = x.launch_url(http_server.serve(intro), "intro", endpoint=ralph_lrs.endpoint, auth=ralph_lrs.auth_header,
                        actor_=x.actor("errors"), registration=registration)
     page.goto(url)
-    page.wait_for_function("window.efopLms && window.efopLms.name === 'xapi'")
+    page.wait_for_function(x.ready("xapi"))
     x.walk(page, data, x.correct_answers(data))
     x.wait_drained(page, timeout=60)
     page.wait_for_timeout(500)

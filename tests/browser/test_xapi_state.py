@@ -107,7 +107,7 @@ def _launch(new_page, http_server, folder, endpoint, auth, registration, who):
     url = x.launch_url(http_server.serve(folder), "intro", endpoint=endpoint, auth=auth, actor_=who,
                        registration=registration, activity_id=ACTIVITY)
     page.goto(url)
-    page.wait_for_function("window.efopLms && window.efopLms.name === 'xapi'")
+    page.wait_for_function(x.ready("xapi"))
     return page, errors
 
 

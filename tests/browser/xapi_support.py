@@ -5,6 +5,7 @@
     walk(page, answers=...)          walks every page with « Suivant », answers the quiz on the way
     correct_answers(data, wrong=())  -> answers to give: the right ones, except the ``wrong`` ids
     wait_drained(page)               waits until the adapter's queue is empty
+    ready(adapter)                   wait_for_function condition: the adapter answered start()
     sorted_statements(stored)        statements in the order they were made (timestamp)
 """
 
@@ -177,6 +178,14 @@ def wait_drained(page, timeout: float = 60.0) -> None:
         page.evaluate("window.efopLms.commit()")
         page.wait_for_timeout(200)
     raise AssertionError(f"queue not drained: {page.evaluate('window.efopLms.pending()')} left")
+
+
+def ready(adapter: str) -> str:
+    """Condition for ``page.wait_for_function``: ``adapter`` is loaded and the run-time has
+    started. xapi.js and cmi5.js answer ``start()`` with a promise: the run-time shows the
+    pager only once it has settled."""
+    return (f"window.efopLms && window.efopLms.name === '{adapter}'"
+            " && !document.querySelector('[data-efop-pager]').hidden")
 
 
 def sorted_statements(stored: list[dict]) -> list[dict]:

@@ -1,7 +1,7 @@
 /* efop-author run-time: navigation by page, quizzes, scoring, learner state.
  *
  * Talks to the platform only through window.efopLms (lms.js, one adapter per target):
- *   start(data) -> {entry, location, state, learner}; pageVisited(id); answer(interaction);
+ *   start(data) -> {entry, location, state, learner} or a promise of it; pageVisited(id); answer(interaction);
  *   quizResult(result); saveState(string); complete(status); commit(); exit().
  * Adapters report trouble with a DOM event: document "efop:notice", detail {key}.
  * State encoding (cmi.suspend_data): see docs/runtime.md and render/suspend.py, which computes
@@ -93,7 +93,7 @@
     if (old) { old.parentNode.removeChild(old); }
   }
   var LMS_NOTICES = { 'lms-missing': 0, 'lms-error': 1, 'lms-failed': 1, 'lms-recovered': 0, 'web-nostorage': 1, 'web-saved': 0,
-    'cmi5-launch': 1, 'cmi5-auth': 1, 'cmi5-rejected': 1, 'cmi5-ended': 0, 'cmi5-browse': 0 };
+    'cmi5-launch': 1, 'cmi5-auth': 1, 'cmi5-rejected': 1, 'cmi5-ended': 0, 'cmi5-browse': 0, 'lms-timeout': 1 };
   doc.addEventListener('efop:notice', function (ev) {
     var key = ev && ev.detail && ev.detail.key;
     if (key && STR[key]) { notice(key, { group: 'lms', error: LMS_NOTICES[key] === 1 }); }
@@ -581,7 +581,7 @@
       }
       if (st.answers[q.id]) { writeAnswer(fs, q, st.answers[q.id]); }
     });
-    form.addEventListener('submit', function (ev) { ev.preventDefault(); submit(pid, form); });
+    form.addEventListener('submit', function () { submit(pid, form); });
     form.addEventListener('change', function () { record(pid, form); persist(false); });
     form.addEventListener('click', function (ev) {
       var btn = ev.target.closest && ev.target.closest('button[data-move]');
@@ -623,8 +623,29 @@
       wrap.setAttribute('role', 'region');
       wrap.setAttribute('aria-label', caption ? caption.textContent : S('table'));
     });
+    doc.addEventListener('submit', function (ev) { ev.preventDefault(); });
     if (!lms) { notice('lms-missing', { group: 'lms' }); }
-    var info = safe('start', D) || {};
+    var info = safe('start', D);
+    if (!info || typeof info.then !== 'function') { return ready(info); }
+    // The adapter reads the platform asynchronously: the first page is shown meanwhile,
+    // busy, without navigation (the pager stays hidden) and without reporting anything.
+    var main = $('main') || doc.body;
+    var done = 0;
+    function end(v, failed) {
+      if (done++) { return; }
+      main.removeAttribute('aria-busy');
+      removeNotice('loading');
+      if (failed) { notice('lms-start', { group: 'lms', error: true }); }
+      ready(v);
+    }
+    sections.forEach(function (s) { s.hidden = s !== byId[order[0]]; });
+    main.setAttribute('aria-busy', 'true');
+    notice('loading', { group: 'loading' });
+    setTimeout(function () { end(null, 1); }, 30000); // adapters time out sooner
+    try { info.then(function (v) { end(v); }, function () { end(null, 1); }); } catch (e) { end(null, 1); }
+  }
+  function ready(info) {
+    info = info || {};
     learner = String(info.learner || '');
     decode(info.state);
     reported = computeStatus();

@@ -15,6 +15,7 @@
   var PREFIX = 'efop-cmi5:';
   var BATCH = 25;
   var BACKOFF = [1000, 2000, 4000, 8000, 15000];
+  var TIMEOUT = 8000; /* each launch request (token, LaunchData, preferences, state) */
   var NONE = { entry: '', location: '', state: '', learner: '' };
 
   var data = null;
@@ -99,16 +100,6 @@
     return { 'X-Experience-API-Version': '1.0.3', Authorization: 'Basic ' + sess.token, 'Content-Type': 'application/json' };
   }
 
-  function syncXhr(method, url, hdrs) {
-    var x = new XMLHttpRequest();
-    try {
-      x.open(method, url, false);
-      for (var k in hdrs || {}) x.setRequestHeader(k, hdrs[k]);
-      x.send(null);
-      return { status: x.status, body: x.responseText };
-    } catch (e) { return { status: 0, body: '' }; }
-  }
-
   function query(params) { return new URLSearchParams(params).toString(); }
 
   function stateUrl(stateId) {
@@ -118,8 +109,7 @@
   }
 
   function parse(r) {
-    if (r.status !== 200) return null;
-    try { return JSON.parse(r.body); } catch (e) { return null; }
+    try { return r[0] === 200 ? JSON.parse(r[1]) : null; } catch (e) { return null; }
   }
 
   // launch
@@ -139,29 +129,33 @@
     return c;
   }
 
-  /* §8.2: one POST, the answer is the complete Basic credential */
+  /* §8.2: one POST (no header: no preflight), the answer is the complete Basic credential;
+     kept in sessionStorage, so a reload does not call fetch again */
   function fetchToken() {
-    var r = syncXhr('POST', conf.fetch);
-    var j = parse(r);
-    if (j && typeof j['auth-token'] === 'string' && j['auth-token']) return j['auth-token'];
-    warn('no auth token (HTTP ' + r.status + ') ' + (r.body || '').slice(0, 200));
-    return '';
+    return sess.token ? Promise.resolve() : http('POST', conf.fetch, null, {}, TIMEOUT).then(function (r) {
+      var j = parse(r);
+      if (j && typeof j['auth-token'] === 'string' && j['auth-token']) save(ss(), conf.sessKey, (sess.token = j['auth-token'], sess));
+      else warn('no auth token (HTTP ' + r[0] + ') ' + r[1].slice(0, 200));
+    });
   }
 
   function learnerPreferences() {
-    var r = syncXhr('GET', conf.endpoint + 'agents/profile?' + query({ agent: conf.actorJson, profileId: 'cmi5LearnerPreferences' }), headers());
-    var prefs = parse(r) || {};
-    conf.prefs = prefs;
-    if (prefs.audioPreference === 'off') {
-      [].forEach.call(document.querySelectorAll('audio, video'), function (m) { m.muted = true; });
-    }
+    return http('GET', conf.endpoint + 'agents/profile?' + query({ agent: conf.actorJson, profileId: 'cmi5LearnerPreferences' }), null, 0, TIMEOUT).then(function (r) {
+      var prefs = conf.prefs = parse(r) || {};
+      if (prefs.audioPreference === 'off') {
+        [].forEach.call(document.querySelectorAll('audio, video'), function (m) { m.muted = true; });
+      }
+    });
   }
 
+  /* no answer (status 0: timed out, unreachable): no resume, said once */
   function readState() {
-    var pending = load(ls(), conf.stateKey, null);
-    if (pending) return pending;
-    var d = parse(syncXhr('GET', stateUrl(STATE_ID), headers()));
-    return d && typeof d === 'object' ? d : {};
+    doc = load(ls(), conf.stateKey, null);
+    return doc ? 0 : http('GET', stateUrl(STATE_ID), null, 0, TIMEOUT).then(function (r) {
+      if (!r[0]) notice('lms-timeout');
+      doc = parse(r);
+      if (!doc || typeof doc !== 'object') doc = {};
+    });
   }
 
   // statements
@@ -271,11 +265,15 @@
     save(ls(), conf.queueKey, q.length ? q : null);
   }
 
-  function http(method, url, body) {
-    return fetch(url, { method: method, headers: headers(), body: body, credentials: 'omit', cache: 'no-store' })
+  /* [status, body]; status 0: network error, or no answer within ms (launch requests only) */
+  function http(method, url, body, hdrs, ms) {
+    var ac = ms && new AbortController();
+    var timer = ms && setTimeout(function () { ac.abort(); }, ms);
+    return fetch(url, { method: method, headers: hdrs || headers(), body: body, credentials: 'omit', cache: 'no-store', signal: ac ? ac.signal : null })
       .then(function (res) {
         return res.text().then(function (t) { return [res.status, t]; }, function () { return [res.status, '']; });
-      }, function () { return [0, '']; });
+      }, function () { return [0, '']; })
+      .then(function (r) { clearTimeout(timer); return r; });
   }
 
   function ok(s) { return s >= 200 && s < 300; }
@@ -409,6 +407,34 @@
     }());
   }
 
+  /* the launch data are read: the session starts */
+  function begin() {
+    location_ = typeof doc.location === 'string' ? doc.location : '';
+    var state = typeof doc.state === 'string' ? doc.state : '';
+    /* before the run-time's handlers (it calls exit() on pagehide/beforeunload) */
+    window.addEventListener('beforeunload', function () { unloading = true; });
+    window.addEventListener('pagehide', function () { unloading = true; });
+    setTimeout(function () {
+      window.addEventListener('pagehide', function () {
+        if (!sess.terminated) api.exit();
+        flushKeepalive();
+      });
+    }, 0);
+    if (sess.terminated) {
+      notice('cmi5-ended');
+    } else {
+      if (!sess.start) {
+        sess.start = Date.now();
+        sess.seen = {};
+        send('initialized', auActivity(), null, context(true, false));
+      }
+      if (ld.launchMode !== 'Normal') notice('cmi5-browse');
+    }
+    flush();
+    var who = conf.actor.account ? conf.actor.account.name : conf.actor.mbox || conf.actor.mbox_sha1sum || conf.actor.openid || '';
+    return { entry: state || location_ ? 'resume' : 'ab-initio', location: location_, state: state, learner: String(who) };
+  }
+
   var api = {
     name: 'cmi5',
 
@@ -417,45 +443,20 @@
       conf = configure();
       if (!conf) { notice('lms-missing'); return NONE; }
       sess = load(ss(), conf.sessKey, {}) || {};
-      if (!sess.token) {
-        sess.token = fetchToken();
-        if (!sess.token) { conf = null; notice('cmi5-launch'); return NONE; }
-        save(ss(), conf.sessKey, sess);
-      }
-      ld = parse(syncXhr('GET', stateUrl('LMS.LaunchData'), headers()));
-      if (!ld || typeof ld !== 'object' || !ld.contextTemplate || !ld.launchMode) {
-        warn('LMS.LaunchData missing or invalid');
-        conf = null;
-        notice('cmi5-launch');
-        return NONE;
-      }
-      conf.sessionId = (ld.contextTemplate.extensions || {})[EXT_SESSION] || sess.sid || (sess.sid = uuid());
-      learnerPreferences();
-      doc = readState();
-      location_ = typeof doc.location === 'string' ? doc.location : '';
-      var state = typeof doc.state === 'string' ? doc.state : '';
-      /* before the run-time's handlers (it calls exit() on pagehide/beforeunload) */
-      window.addEventListener('beforeunload', function () { unloading = true; });
-      window.addEventListener('pagehide', function () { unloading = true; });
-      setTimeout(function () {
-        window.addEventListener('pagehide', function () {
-          if (!sess.terminated) api.exit();
-          flushKeepalive();
-        });
-      }, 0);
-      if (sess.terminated) {
-        notice('cmi5-ended');
-      } else {
-        if (!sess.start) {
-          sess.start = Date.now();
-          sess.seen = {};
-          send('initialized', auActivity(), null, context(true, false));
+      /* asynchronous (docs/runtime.md §2): the run-time waits for the promise */
+      return fetchToken().then(function () {
+        return sess.token && http('GET', stateUrl('LMS.LaunchData'), null, 0, TIMEOUT);
+      }).then(function (r) {
+        ld = r && parse(r);
+        if (!ld || typeof ld !== 'object' || !ld.contextTemplate || !ld.launchMode) {
+          if (r) warn('LMS.LaunchData missing or invalid (HTTP ' + r[0] + ')');
+          conf = null;
+          notice('cmi5-launch');
+          return NONE;
         }
-        if (ld.launchMode !== 'Normal') notice('cmi5-browse');
-      }
-      flush();
-      var who = conf.actor.account ? conf.actor.account.name : conf.actor.mbox || conf.actor.mbox_sha1sum || conf.actor.openid || '';
-      return { entry: state || location_ ? 'resume' : 'ab-initio', location: location_, state: state, learner: String(who) };
+        conf.sessionId = (ld.contextTemplate.extensions || {})[EXT_SESSION] || sess.sid || (sess.sid = uuid());
+        return Promise.all([learnerPreferences(), readState()]).then(begin);
+      });
     },
 
     pageVisited: function (id) {

@@ -1,7 +1,7 @@
 /* efop-author: xAPI 1.0.3 (Tin Can) adapter, shipped as efop/lms.js in xapi packages.
  *
  * Same interface as scorm12.js (docs/dev/contracts.md §3), on window.efopLms:
- *   start(data) -> {entry, location, state, learner}  synchronous (State API read: sync XHR)
+ *   start(data) -> promise of {entry, location, state, learner} (State API read, TIMEOUT)
  *   pageVisited(id)        "experienced" the page (once per page and session)
  *   answer(interaction)    "answered" the question, full cmi.interaction definition
  *   quizResult(result)     keeps the score for the completion statement
@@ -34,6 +34,7 @@
   var KEEPALIVE_BUDGET = 60000; /* bytes; browsers allow 64 KiB in flight */
   var BACKOFF = [1000, 2000, 4000, 8000, 15000];
   var PREFIX = 'efop-xapi:';
+  var TIMEOUT = 8000;       /* each State API read at launch; then: no resume, said once */
 
   var VERB_NAMES = {
     initialized: ['initialized', 'a commencé'],
@@ -43,26 +44,6 @@
     passed: ['passed', 'a réussi'],
     failed: ['failed', 'a échoué'],
     terminated: ['terminated', 'a quitté']
-  };
-
-  /* Learner-facing texts; the same catalogue as src/efop_author/messages/xapi.py (UI). */
-  var UI = {
-    fr: {
-      'xapi-no-launch': "Aucun LRS n'est indiqué dans l'adresse de lancement : votre progression ne sera pas transmise.",
-      'xapi-no-state': "La plateforme ne permet pas la reprise : votre progression sera transmise, mais le module recommencera au début à la prochaine ouverture.",
-      'xapi-offline': "La plateforme ne répond pas. Vos réponses sont conservées dans ce navigateur et seront envoyées automatiquement.",
-      'xapi-sent': "Vos données ont bien été transmises à la plateforme.",
-      'xapi-rejected': "La plateforme a refusé une partie des données (erreur {status}). Signalez-le à votre formateur.",
-      'xapi-auth': "La plateforme refuse l'accès (erreur {status}). Vos réponses sont conservées dans ce navigateur : relancez le module depuis la plateforme."
-    },
-    en: {
-      'xapi-no-launch': 'No LRS is given in the launch address: your progress will not be sent.',
-      'xapi-no-state': 'The platform does not support resuming: your progress is sent, but the module will start from the beginning next time.',
-      'xapi-offline': 'The platform is not answering. Your answers are kept in this browser and will be sent automatically.',
-      'xapi-sent': 'Your data has been sent to the platform.',
-      'xapi-rejected': 'The platform refused part of the data (error {status}). Please tell your trainer.',
-      'xapi-auth': 'The platform refuses access (error {status}). Your answers are kept in this browser: launch the module again from the platform.'
-    }
   };
 
   var data = null;
@@ -101,11 +82,9 @@
     return data;
   }
 
-  function lang() { return readData().lang === 'en' ? 'en' : 'fr'; }
-
+  /* learner-facing texts: the strings of efop-data (run-time catalogue, messages/runtime.py) */
   function text(key, vars) {
-    var strings = readData().strings || {};
-    var s = strings[key] || UI[lang()][key] || UI.fr[key] || key;
+    var s = (readData().strings || {})[key] || key;
     return s.replace(/\{(\w+)\}/g, function (m, name) {
       return vars && vars[name] !== undefined ? String(vars[name]) : m;
     });
@@ -500,17 +479,21 @@
     return conf.endpoint + 'activities/state?' + p.toString();
   }
 
-  function syncGet(url) {
-    var xhr = new XMLHttpRequest();
-    try {
-      xhr.open('GET', url, false);
-      var h = headers(false);
-      for (var k in h) xhr.setRequestHeader(k, h[k]);
-      xhr.send(null);
-      return { status: xhr.status, body: xhr.responseText };
-    } catch (e) {
-      return { status: 0, body: '' };
-    }
+  /* a GET at launch: {status, body}; status 0: unreachable, -1: no answer within TIMEOUT */
+  function get(url) {
+    var ac = new AbortController();
+    var timer = setTimeout(function () { ac.abort(); }, TIMEOUT);
+    return fetch(url, { headers: headers(false), credentials: 'omit', cache: 'no-store', signal: ac.signal })
+      .then(function (res) {
+        return res.text().then(function (body) { return { status: res.status, body: body }; });
+      })
+      .then(null, function () { return { status: ac.signal.aborted ? -1 : 0, body: '' }; })
+      .then(function (r) { clearTimeout(timer); return r; });
+  }
+
+  function timedOut() {
+    if (window.console) console.warn('efop xAPI: the LRS did not answer within ' + TIMEOUT + ' ms; no resume');
+    notice('lms-timeout');
   }
 
   function noStateApi() {
@@ -520,31 +503,39 @@
     notice('xapi-no-state');
   }
 
+  /* promise of the resume document (or null) */
   function readState() {
     var pending = load(conf.stateKey, null);
-    var r = syncGet(stateUrl(true));
-    if (r.status === 200) {
-      stateApi = true;
-      if (pending) return pending.doc;
-      try { return JSON.parse(r.body); } catch (e) { return null; }
+    var local = pending ? pending.doc : null;
+    /* unreachable, no answer or other error: resume from what this browser still has to send */
+    function other(r) {
+      if (r.status === -1) timedOut();
+      return local;
     }
-    if (r.status === 404) {
-      /* 404 is also "no such document": the list of state ids tells them apart */
-      var list = syncGet(stateUrl(false));
-      if (list.status === 200) {
+    return get(stateUrl(true)).then(function (r) {
+      if (r.status === 200) {
         stateApi = true;
-        return pending ? pending.doc : null;
+        if (pending) return pending.doc;
+        try { return JSON.parse(r.body); } catch (e) { return null; }
       }
-      if (list.status === 404 || list.status === 405 || list.status === 501) {
+      if (r.status === 405 || r.status === 501) {
         noStateApi();
         return null;
       }
-    } else if (r.status === 405 || r.status === 501) {
-      noStateApi();
-      return null;
-    }
-    /* unreachable or other error: resume from what this browser still has to send */
-    return pending ? pending.doc : null;
+      if (r.status !== 404) return other(r);
+      /* 404 is also "no such document": the list of state ids tells them apart */
+      return get(stateUrl(false)).then(function (list) {
+        if (list.status === 200) {
+          stateApi = true;
+          return local;
+        }
+        if (list.status === 404 || list.status === 405 || list.status === 501) {
+          noStateApi();
+          return null;
+        }
+        return other(list);
+      });
+    });
   }
 
   function saveStateDoc(state) {
@@ -784,6 +775,27 @@
 
   // ---------------------------------------------------------------- interface
 
+  /* the resume document is read (or not): the session starts */
+  function begin(doc) {
+    var state = doc && typeof doc.state === 'string' ? doc.state : '';
+    location_ = doc && typeof doc.location === 'string' ? doc.location : '';
+    send('initialized', moduleActivity(), null, false);
+    /* registered after the run-time's own pagehide handler (which saves the state and
+       calls exit()), so the keepalive flush carries everything */
+    setTimeout(function () {
+      window.addEventListener('pagehide', function () {
+        if (!terminated) api.exit(true);
+        flushKeepalive();
+      });
+    }, 0);
+    window.addEventListener('online', function () { attempt = 0; flush(); });
+    flush();
+    return {
+      entry: state || location_ ? 'resume' : 'ab-initio', location: location_, state: state,
+      learner: learnerId(conf.actor)
+    };
+  }
+
   var api = {
     name: 'xapi',
 
@@ -798,24 +810,8 @@
       }
       sessionId = uuid();
       startTime = Date.now();
-      var doc = readState();
-      var state = doc && typeof doc.state === 'string' ? doc.state : '';
-      location_ = doc && typeof doc.location === 'string' ? doc.location : '';
-      send('initialized', moduleActivity(), null, false);
-      /* registered after the run-time's own pagehide handler (which saves the state and
-         calls exit()), so the keepalive flush carries everything */
-      setTimeout(function () {
-        window.addEventListener('pagehide', function () {
-          if (!terminated) api.exit(true);
-          flushKeepalive();
-        });
-      }, 0);
-      window.addEventListener('online', function () { attempt = 0; flush(); });
-      flush();
-      return {
-        entry: state || location_ ? 'resume' : 'ab-initio', location: location_, state: state,
-        learner: learnerId(conf.actor)
-      };
+      /* asynchronous (docs/runtime.md §2): the run-time waits for the promise */
+      return readState().then(begin);
     },
 
     pageVisited: function (id) {
