@@ -5,7 +5,6 @@ Also: the adapters' notices all come from the run-time catalogue (no copy in the
 from __future__ import annotations
 
 import io
-import json
 import re
 import zipfile
 from pathlib import Path

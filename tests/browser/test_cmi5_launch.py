@@ -409,3 +409,83 @@ def test_leaving_without_quitter_terminates_by_keepalive(launch, lms, data, ralp
     assert _verbs(mine) == ["initialized", "experienced", "experienced", "terminated"]
     assert lms.document(au, "efop-state")["location"] == "contenu"
     _common_checks(lms, au, xapi_validate, ralph_lrs, run)
+
+
+# ---------------------------------------------------------------------------
+# a platform that hangs at launch (tests/lrs/hanging.py: accepts, never answers)
+
+H = _load("efop_tests_hanging", HERE.parent / "lrs" / "hanging.py")
+
+
+def _with_param(url: str, name: str, value: str) -> str:
+    import urllib.parse  # noqa: PLC0415
+
+    parts = urllib.parse.urlsplit(url)
+    query = [(k, value if k == name else v) for k, v in urllib.parse.parse_qsl(parts.query)]
+    return parts._replace(query=urllib.parse.urlencode(query, quote_via=urllib.parse.quote)).geturl()
+
+
+def _open_hanging(package, data, lms, new_page, http_server, who, name, value):
+    """Launch with the ``name`` launch parameter replaced; returns (page, au, errors, seconds
+    until the module was usable)."""
+    import time  # noqa: PLC0415
+
+    au = lms.launch(http_server.serve(package) + f"{MODULE}/index.html", data["module"]["iri"], who,
+                    mastery_score=0.8, return_url=lms.return_url)
+    page = new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    started = time.monotonic()
+    page.goto(_with_param(au.url, name, value))
+    assert page.locator("main").get_attribute("aria-busy") == "true"
+    assert page.locator('[data-notice="loading"]').count() == 1
+    page.wait_for_function(X.ready("cmi5"), timeout=15000)
+    return page, au, errors, time.monotonic() - started
+
+
+def test_hanging_fetch_url_times_out_with_the_launch_notice(package, data, lms, new_page, http_server, ralph_lrs):
+    with H.HangingServer() as hang:
+        who = X.actor("cmi5-hang-fetch")
+        key = "f" * 32
+        page, au, errors, seconds = _open_hanging(package, data, lms, new_page, http_server, who,
+                                                  "fetch", f"{hang.origin}/fetch/{key}")
+        assert seconds < 8 + 2
+        assert page.locator("main").get_attribute("aria-busy") is None
+        notice = page.locator('[data-notice="cmi5-launch"]')
+        assert notice.count() == 1 and "efop-notice--error" in notice.get_attribute("class")
+        assert hang.held == [f"POST /fetch/{key} HTTP/1.1"]  # called exactly once, no preflight
+        # usable: standalone from here on
+        page.locator('[data-efop-action="next"]').first.click()
+        assert X.current_page(page) == "contenu"
+        page.wait_for_timeout(300)
+        assert errors == []
+        assert page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('efop-cmi5:'))") == []
+    assert _verbs(_session(ralph_lrs, au)) == ["launched"]  # the AU sent nothing
+
+
+def test_hanging_lrs_times_out_then_a_reload_reuses_the_token(package, data, lms, new_page, http_server, ralph_lrs,
+                                                             xapi_validate):
+    with H.HangingServer(target=lms.origin) as hang:
+        who = X.actor("cmi5-hang-lrs")
+        page, au, errors, seconds = _open_hanging(package, data, lms, new_page, http_server, who,
+                                                  "endpoint", hang.origin + "/xapi/")
+        assert seconds < 8 + 2
+        assert page.locator('[data-notice="cmi5-launch"]').count() == 1  # LMS.LaunchData unread
+        assert any("LMS.LaunchData" in line for line in hang.held), hang.held
+        key = au.fetch_url.rsplit("/", 1)[-1]
+        assert [c for c in lms.fetch_calls if c[1] == key] == [("POST", key)]
+        page.locator('[data-efop-action="next"]').first.click()
+        assert errors == []
+
+        hang.release()  # the LRS answers again: a reload of the tab works, with the same token
+        page.reload()
+        page.wait_for_function(X.ready("cmi5"), timeout=15000)
+        assert page.locator('[data-notice="cmi5-launch"]').count() == 0
+        assert page.evaluate("window.efopLms.info()")["launchMode"] == "Normal"
+        X.walk(page, data, stop_at="contenu")
+        X.wait_drained(page)
+        assert [c for c in lms.fetch_calls if c[1] == key] == [("POST", key)]
+        assert errors == []
+    mine = _session(ralph_lrs, au)
+    assert _verbs(mine) == ["launched", "initialized", "experienced", "experienced"]
+    assert xapi_validate(mine) == []

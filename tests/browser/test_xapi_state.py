@@ -182,3 +182,84 @@ def test_without_state_api_no_resume_and_said_once(intro, new_page, http_server,
     assert x.current_page(again) == "accueil"
     assert again.locator('[data-notice="xapi-no-state"]').count() == 1
     assert errors == []
+
+
+# ---------------------------------------------------------------------------
+# an LRS that hangs at launch
+
+
+def test_hanging_lrs_the_module_starts_without_resume_and_loses_nothing(intro, new_page, http_server, state_lrs):
+    """The LRS accepts the connections and never answers (tests/lrs/hanging.py in front of the
+    State API double): the module shows a loading state, becomes usable once the State API
+    read times out (8 s), says so once, and the statements made meanwhile reach the LRS once it
+    answers again."""
+    import time  # noqa: PLC0415
+
+    x = _support()
+    hanging = _load("efop_tests_hanging", HERE.parent / "lrs" / "hanging.py")
+    data = x.module_data(intro, "intro")
+    registration = x.new_registration()
+    who = x.actor("hanging")
+    with hanging.HangingServer(target=state_lrs.endpoint) as lrs:
+        endpoint = lrs.origin + "/xapi/"
+        page = new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        url = x.launch_url(http_server.serve(intro), "intro", endpoint=endpoint, auth=AUTH, actor_=who,
+                           registration=registration, activity_id=ACTIVITY)
+        started = time.monotonic()
+        page.goto(url)
+        # waiting: busy, a status text, no navigation, the first page readable
+        assert page.locator("main").get_attribute("aria-busy") == "true"
+        loading = page.locator('[data-efop-notice] [data-notice="loading"]')
+        assert loading.inner_text() == "Chargement de votre progression…"
+        assert page.locator("[data-efop-pager]").is_hidden()
+        assert x.current_page(page) == "accueil"
+        page.wait_for_function(x.ready("xapi"), timeout=15000)
+        assert time.monotonic() - started < 8 + 2
+        assert page.locator("main").get_attribute("aria-busy") is None
+        assert loading.count() == 0
+        timeout_notice = page.locator('[data-notice="lms-timeout"]')
+        assert timeout_notice.count() == 1
+        assert "ne répond pas" in timeout_notice.inner_text()
+        assert page.locator('[data-notice="resume-text"]').count() == 0
+        assert any(line.startswith("OPTIONS /xapi/activities/state?") for line in lrs.held), lrs.held
+        assert state_lrs.log == []  # nothing got through
+
+        # the learner goes on: the statements wait in the browser
+        x.walk(page, data, stop_at="contenu")
+        page.wait_for_timeout(300)
+        assert page.evaluate("window.efopLms.pending()") == 3  # initialized, experienced × 2
+        lrs.release()  # the LRS answers again
+        x.wait_drained(page, timeout=30)
+        page.wait_for_timeout(500)
+        assert timeout_notice.count() == 1  # said once
+        assert errors == []
+
+    stored = x.sorted_statements(list(state_lrs.statements.values()))
+    assert x.verbs(stored) == ["initialized", "experienced", "experienced"]
+    assert {s["context"]["registration"] for s in stored} == {registration}
+    doc = state_lrs.document(ACTIVITY, who, registration, STATE_ID)
+    assert doc is not None and doc["location"] == "contenu"
+
+
+def test_rejected_start_is_a_fresh_start_with_a_notice(intro, new_page, http_server, state_lrs):
+    """runtime.js never throws: an adapter whose start() promise rejects leaves a usable module
+    that starts from the beginning, and says so."""
+    x = _support()
+    page = new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.add_init_script("""Object.defineProperty(window, 'efopLms', {configurable: true,
+      get() { return this.__lms; },
+      set(v) { v.start = () => Promise.reject(new Error('adapter failure')); this.__lms = v; }});""")
+    page.goto(x.launch_url(http_server.serve(intro), "intro", endpoint=state_lrs.endpoint, auth=AUTH,
+                           actor_=x.actor("rejected"), registration=x.new_registration(), activity_id=ACTIVITY))
+    page.wait_for_function(x.ready("xapi"))
+    notice = page.locator('[data-notice="lms-start"]')
+    assert notice.count() == 1 and "efop-notice--error" in notice.get_attribute("class")
+    assert page.locator('[data-notice="loading"]').count() == 0
+    assert page.locator("main").get_attribute("aria-busy") is None
+    page.locator('[data-efop-action="next"]').first.click()
+    assert x.current_page(page) == "contenu"
+    assert errors == []
