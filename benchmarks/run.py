@@ -202,36 +202,43 @@ def fmt_t(x: float) -> str:
     return f"{num(x, 3)} s" if x < 10 else f"{num(x, 1)} s"
 
 
+def fmt_mib(kib: float) -> str:
+    return f"{kib / 1024:.0f} Mio"
+
+
+def cell(s: Series, attr: str, fmt) -> str:
+    return fmt(s.med(attr)) if s.samples else "–"
+
+
+def ratio(size: str, e: Series, f: Series, attr: str) -> str:
+    """efop-author / floor, flagged when a time ratio misses the target on 10x8 and larger."""
+    if not (e.samples and f.samples):
+        return "–"
+    r = e.med(attr) / f.med(attr)
+    over = attr != "rss_kib" and size != "1x5" and r > TARGET_RATIO
+    return f"**{num(r, 2)}** ⚠" if over else f"**{num(r, 2)}**"
+
+
 def render(rows: list[tuple[str, Series, Series]], runtime, a) -> str:
     lines = [
         f"Machine : {machine()}.  ",
         f"Bibliothèques : {versions()}.  ",
-        f"Mesuré le {time.strftime('%Y-%m-%d %H:%M %Z')} par `python benchmarks/run.py --runs {a.runs}` : "
-        f"un tour de chauffe puis la médiane de {a.runs} exécutions par commande, les deux commandes en "
-        f"alternance ; corpus de graine {a.seed}. Rapport = efop-author / plancher. Charge moyenne de la "
-        f"machine (1 min) : {a.load_before} au début, {a.load_after} à la fin (2 cœurs partagés : au-delà de 2, "
-        f"les temps écoulés sont gonflés ; le temps CPU l'est moins).",
+        (f"Mesuré le {time.strftime('%Y-%m-%d %H:%M %Z')} par `python benchmarks/run.py --runs {a.runs}` : "
+         f"un tour de chauffe puis la médiane de {a.runs} exécutions par commande, les deux commandes en "
+         f"alternance ; corpus de graine {a.seed}. Rapport = efop-author / plancher. Charge moyenne de la "
+         f"machine (1 min) : {a.load_before} au début, {a.load_after} à la fin (2 cœurs partagés : au-delà de 2, "
+         f"les temps écoulés sont gonflés ; le temps CPU l'est moins)."),
         "",
-        "| taille (modules × pages) | efop-author (écoulé) | plancher (écoulé) | rapport | "
-        "efop-author (CPU) | plancher (CPU) | rapport CPU | efop-author (RSS max) | plancher (RSS max) | rapport RSS |",
+        ("| taille (modules × pages) | efop-author (écoulé) | plancher (écoulé) | rapport | "
+         "efop-author (CPU) | plancher (CPU) | rapport CPU | efop-author (RSS max) | plancher (RSS max) | rapport RSS |"),
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for size, e, f in rows:
-        def cell(s: Series, attr: str, fmt) -> str:
-            return fmt(s.med(attr)) if s.samples else "–"
-
-        def ratio(attr: str) -> str:
-            if not (e.samples and f.samples):
-                return "–"
-            r = e.med(attr) / f.med(attr)
-            over = attr != "rss_kib" and size != "1x5" and r > TARGET_RATIO
-            return f"**{num(r, 2)}** ⚠" if over else f"**{num(r, 2)}**"
-
-        mib = lambda k: f"{k / 1024:.0f} Mio"  # noqa: E731
         lines.append(
-            f"| {size.replace('x', ' × ')} | {cell(e, 'wall', fmt_t)} | {cell(f, 'wall', fmt_t)} | {ratio('wall')} "
-            f"| {cell(e, 'cpu', fmt_t)} | {cell(f, 'cpu', fmt_t)} | {ratio('cpu')} "
-            f"| {cell(e, 'rss_kib', mib)} | {cell(f, 'rss_kib', mib)} | {ratio('rss_kib')} |"
+            f"| {size.replace('x', ' × ')} | {cell(e, 'wall', fmt_t)} | {cell(f, 'wall', fmt_t)} "
+            f"| {ratio(size, e, f, 'wall')} "
+            f"| {cell(e, 'cpu', fmt_t)} | {cell(f, 'cpu', fmt_t)} | {ratio(size, e, f, 'cpu')} "
+            f"| {cell(e, 'rss_kib', fmt_mib)} | {cell(f, 'rss_kib', fmt_mib)} | {ratio(size, e, f, 'rss_kib')} |"
         )
     spreads = []
     for size, e, f in rows:
