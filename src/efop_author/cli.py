@@ -118,29 +118,29 @@ def new(path: Path, title: str | None) -> None:
     click.echo(t("cli.new-done", path=str(created)))
 
 
-def _register_optional_commands() -> None:
-    """Commands owned by other parts of the tool, registered when present."""
-    try:
-        from efop_author.validate.command import validate_command
-    except ImportError:
-        pass
-    else:
-        cli.add_command(validate_command, "validate")
-    try:
-        from efop_author.preview.command import preview_command
-    except ImportError:
-        pass
-    else:
-        cli.add_command(preview_command, "preview")
-    try:
-        from efop_author.report.command import report_command
-    except ImportError:
-        pass
-    else:
-        cli.add_command(report_command, "report")
+_LAZY_COMMANDS = {
+    "validate": ("efop_author.validate.command", "validate_command"),
+    "preview": ("efop_author.preview.command", "preview_command"),
+    "report": ("efop_author.report.command", "report_command"),
+}
+"""Commands defined elsewhere, imported only when used (keeps start-up and --help fast)."""
 
 
-_register_optional_commands()
+def _lazy_list(self: click.Group, ctx: click.Context) -> list[str]:
+    return sorted({*click.Group.list_commands(self, ctx), *_LAZY_COMMANDS})
+
+
+def _lazy_get(self: click.Group, ctx: click.Context, name: str) -> click.Command | None:
+    if name in _LAZY_COMMANDS and name not in self.commands:
+        import importlib
+
+        module, attr = _LAZY_COMMANDS[name]
+        self.add_command(getattr(importlib.import_module(module), attr), name)
+    return click.Group.get_command(self, ctx, name)
+
+
+_Group.list_commands = _lazy_list  # type: ignore[method-assign]
+_Group.get_command = _lazy_get  # type: ignore[method-assign]
 
 
 def main() -> None:

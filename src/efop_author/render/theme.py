@@ -399,6 +399,7 @@ def make_env(theme: Theme) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: no per-include file freshness check
     )
     return env
 
