@@ -1,12 +1,8 @@
 /* efop-author run-time: navigation by page, quizzes, scoring, learner state.
- *
- * Talks to the platform only through window.efopLms (lms.js, one adapter per target):
- *   start(data) -> {entry, location, state, learner} or a promise of it; pageVisited(id); answer(interaction);
- *   quizResult(result); saveState(string); complete(status); commit(); exit().
- * Adapters report trouble with a DOM event: document "efop:notice", detail {key}.
- * State encoding (cmi.suspend_data): see docs/runtime.md and render/suspend.py, which computes
- * the worst-case size; FILL_IN_MAX and the grammar below must stay in step with it.
- * No framework, no build step, ES5 syntax plus a few DOM APIs (classList, CustomEvent).
+ * Talks to the platform only through window.efopLms (lms.js, one adapter per target): interface
+ * and "efop:notice" events in docs/runtime.md §2; start(data) may answer with a promise.
+ * State encoding (cmi.suspend_data): docs/runtime.md §5 and render/suspend.py (worst-case size);
+ * FILL_IN_MAX and the grammar below must stay in step with it. No framework, no build step.
  */
 (function () {
   'use strict';
@@ -26,7 +22,6 @@
   }
   function $(sel, root) { return (root || doc).querySelector(sel); }
   function $$(sel, root) { return Array.prototype.slice.call((root || doc).querySelectorAll(sel)); }
-  function each(obj, fn) { for (var k in obj) { if (Object.prototype.hasOwnProperty.call(obj, k)) { fn(k, obj[k]); } } }
   function safe(name) {
     // Adapters must never throw; this is a second line of defence.
     var args = Array.prototype.slice.call(arguments, 1);
@@ -34,7 +29,7 @@
     try { return lms[name].apply(lms, args); } catch (e) { return undefined; }
   }
 
-  /* ---- pages ------------------------------------------------------------------------- */
+  /* ---- pages ---- */
   var sections = $$('section.efop-page');
   var byId = {};
   var order = [];
@@ -62,14 +57,13 @@
     return null;
   }
 
-  /* ---- notices ----------------------------------------------------------------------- */
+  /* ---- notices ---- */
   var noticeRegion = $('[data-efop-notice]');
   function notice(key, opts) {
     opts = opts || {};
     if (!noticeRegion) { return null; }
     var group = opts.group || key;
-    var old = $('[data-notice-group="' + group + '"]', noticeRegion);
-    if (old) { old.parentNode.removeChild(old); }
+    removeNotice(group);
     var box = doc.createElement('div');
     box.className = 'efop-notice' + (opts.error ? ' efop-notice--error' : '');
     box.setAttribute('data-notice-group', group);
@@ -99,7 +93,7 @@
     if (key && STR[key]) { notice(key, { group: 'lms', error: LMS_NOTICES[key] === 1 }); }
   });
 
-  /* ---- seeded shuffle (stable for a learner across launches) -------------------------- */
+  /* ---- seeded shuffle (stable for a learner across launches) ---- */
   function hash(str) {
     var h = 2166136261;
     for (var i = 0; i < str.length; i++) { h ^= str.charCodeAt(i); h = Math.imul(h, 16777619) >>> 0; }
@@ -121,8 +115,7 @@
     return a;
   }
 
-  /* ---- state encoding ---------------------------------------------------------------- */
-  // state = "1|" visited "|" quizzes; see docs/runtime.md.
+  /* ---- state encoding ---- */
   var ESCAPE = /[%|;:,=\u0000-\u001f\u007f]/g;
   function escapeText(text) {
     var out = '';
@@ -205,7 +198,7 @@
     });
   }
 
-  /* ---- status ------------------------------------------------------------------------ */
+  /* ---- status ---- */
   function allSeen() { return order.every(function (id) { return state.visited[id]; }); }
   function moduleScore() {
     if (!quizOrder.length) { return null; }
@@ -242,7 +235,7 @@
     if (commit) { safe('commit'); }
   }
 
-  /* ---- navigation -------------------------------------------------------------------- */
+  /* ---- navigation ---- */
   var pager = $('[data-efop-pager]');
   var progress = $('[data-efop-progress] progress');
   var progressText = $('[data-efop-progress-text]');
@@ -323,7 +316,7 @@
     if (D.target === 'web' && userAction) { window.location.href = '../index.html'; }
   }
 
-  /* ---- quizzes ----------------------------------------------------------------------- */
+  /* ---- quizzes ---- */
   function fieldset(form, q) { return $('fieldset[data-question-id="' + q.id + '"]', form); }
   function readAnswer(fs, q) {
     if (q.type === 'single' || q.type === 'true-false') {
@@ -613,7 +606,7 @@
     persist(false);
   }
 
-  /* ---- start ------------------------------------------------------------------------- */
+  /* ---- start ---- */
   function start() {
     doc.documentElement.classList.add('efop-js');
     // Wide tables scroll inside their wrapper: make it reachable with the keyboard.
@@ -627,8 +620,7 @@
     if (!lms) { notice('lms-missing', { group: 'lms' }); }
     var info = safe('start', D);
     if (!info || typeof info.then !== 'function') { return ready(info); }
-    // The adapter reads the platform asynchronously: the first page is shown meanwhile,
-    // busy, without navigation (the pager stays hidden) and without reporting anything.
+    // Asynchronous adapter: page 1 shown meanwhile, busy, no pager, nothing reported.
     var main = $('main') || doc.body;
     var done = 0;
     function end(v, failed) {
@@ -638,11 +630,12 @@
       if (failed) { notice('lms-start', { group: 'lms', error: true }); }
       ready(v);
     }
+    function fail() { end(0, 1); }
     sections.forEach(function (s) { s.hidden = s !== byId[order[0]]; });
     main.setAttribute('aria-busy', 'true');
-    notice('loading', { group: 'loading' });
-    setTimeout(function () { end(null, 1); }, 30000); // adapters time out sooner
-    try { info.then(function (v) { end(v); }, function () { end(null, 1); }); } catch (e) { end(null, 1); }
+    notice('loading');
+    setTimeout(fail, 30000); // adapters time out sooner
+    try { info.then(function (v) { end(v); }, fail); } catch (e) { fail(); }
   }
   function ready(info) {
     info = info || {};

@@ -15,7 +15,7 @@
   var PREFIX = 'efop-cmi5:';
   var BATCH = 25;
   var BACKOFF = [1000, 2000, 4000, 8000, 15000];
-  var TIMEOUT = 8000; /* each launch request (token, LaunchData, preferences, state) */
+  var TIMEOUT = 8000; /* ms, each launch request */
   var NONE = { entry: '', location: '', state: '', learner: '' };
 
   var data = null;
@@ -129,8 +129,7 @@
     return c;
   }
 
-  /* §8.2: one POST (no header: no preflight), the answer is the complete Basic credential;
-     kept in sessionStorage, so a reload does not call fetch again */
+  /* §8.2: one POST (no header), the answer is the complete Basic credential; kept for reloads */
   function fetchToken() {
     return sess.token ? Promise.resolve() : http('POST', conf.fetch, null, {}, TIMEOUT).then(function (r) {
       var j = parse(r);
@@ -148,7 +147,6 @@
     });
   }
 
-  /* no answer (status 0: timed out, unreachable): no resume, said once */
   function readState() {
     doc = load(ls(), conf.stateKey, null);
     return doc ? 0 : http('GET', stateUrl(STATE_ID), null, 0, TIMEOUT).then(function (r) {
@@ -265,15 +263,14 @@
     save(ls(), conf.queueKey, q.length ? q : null);
   }
 
-  /* [status, body]; status 0: network error, or no answer within ms (launch requests only) */
+  /* [status, body]; 0: network error, or no answer within ms */
   function http(method, url, body, hdrs, ms) {
     var ac = ms && new AbortController();
-    var timer = ms && setTimeout(function () { ac.abort(); }, ms);
-    return fetch(url, { method: method, headers: hdrs || headers(), body: body, credentials: 'omit', cache: 'no-store', signal: ac ? ac.signal : null })
+    if (ms) setTimeout(function () { ac.abort(); }, ms);
+    return fetch(url, { method: method, headers: hdrs || headers(), body: body, credentials: 'omit', cache: 'no-store', signal: ac && ac.signal })
       .then(function (res) {
         return res.text().then(function (t) { return [res.status, t]; }, function () { return [res.status, '']; });
-      }, function () { return [0, '']; })
-      .then(function (r) { clearTimeout(timer); return r; });
+      }, function () { return [0, '']; });
   }
 
   function ok(s) { return s >= 200 && s < 300; }
@@ -407,7 +404,6 @@
     }());
   }
 
-  /* the launch data are read: the session starts */
   function begin() {
     location_ = typeof doc.location === 'string' ? doc.location : '';
     var state = typeof doc.state === 'string' ? doc.state : '';
@@ -443,13 +439,12 @@
       conf = configure();
       if (!conf) { notice('lms-missing'); return NONE; }
       sess = load(ss(), conf.sessKey, {}) || {};
-      /* asynchronous (docs/runtime.md §2): the run-time waits for the promise */
       return fetchToken().then(function () {
         return sess.token && http('GET', stateUrl('LMS.LaunchData'), null, 0, TIMEOUT);
       }).then(function (r) {
         ld = r && parse(r);
-        if (!ld || typeof ld !== 'object' || !ld.contextTemplate || !ld.launchMode) {
-          if (r) warn('LMS.LaunchData missing or invalid (HTTP ' + r[0] + ')');
+        if (!ld || !ld.contextTemplate || !ld.launchMode) {
+          if (r) warn('LMS.LaunchData missing or invalid');
           conf = null;
           notice('cmi5-launch');
           return NONE;
