@@ -140,3 +140,23 @@ def test_module_that_cannot_fit_fails_the_build(course: Path, tmp_path: Path) ->
     assert result.written == [] and not out.exists()
     # SCORM 2004 allows 64,000 characters: the same module builds there.
     assert build_course(course, targets=("scorm2004",), out=tmp_path / "o2004").ok
+
+
+def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
+    """Per-module work on several processes gives the same bytes and the same diagnostics."""
+    content = Path(__file__).resolve().parents[1] / "content"
+    course = tmp_path / "course"
+    shutil.copytree(content, course)
+    page = next((course / "modules").glob("03-*/02-*.md"))
+    page.write_text(page.read_text(encoding="utf-8") + "\n# Un titre de niveau 1 : à corriger\n", encoding="utf-8")
+    runs = {}
+    for jobs in (1, 2):
+        result = build_course(course, targets=("scorm12", "xapi", "cmi5"), out=tmp_path / f"j{jobs}", jobs=jobs)
+        assert result.ok, [d.format() for d in result.diagnostics]
+        runs[jobs] = (
+            [d.format() for d in result.diagnostics.sorted()],
+            {p.name: p.read_bytes() for p in sorted(result.written)},
+        )
+    assert len(runs[1][1]) == 18
+    assert runs[1][0] and runs[1][0] == runs[2][0]  # the warnings, once each
+    assert runs[1][1] == runs[2][1]

@@ -8,11 +8,16 @@ So a failing build leaves the previous output intact.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from efop_author.diagnostics import Diagnostics
+from efop_author.diagnostics import Diagnostic, Diagnostics, Severity
 from efop_author.messages import t
+
+if TYPE_CHECKING:
+    from efop_author.model import Course
+    from efop_author.targets.base import Package
 
 SUSPEND_LIMIT = 4096
 """SCORM 1.2 CMIString4096: the most ``cmi.suspend_data`` may hold in standard mode."""
@@ -40,13 +45,19 @@ def build_course(
     strict: bool = False,
     validate: bool = True,
     progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> BuildResult:
-    """Build ``project`` for ``targets`` (default: the course's own) into ``out``."""
+    """Build ``project`` for ``targets`` (default: the course's own) into ``out``.
+
+    ``jobs``: worker processes for per-module work (default: the usable cores; 1 = serial)."""
     from efop_author.lint import lint_course
     from efop_author.load import load_course
 
     say = progress or (lambda _msg: None)
-    course, diags = load_course(project)
+    from efop_author.parallel import default_jobs
+
+    jobs = default_jobs() if jobs is None else jobs
+    course, diags = load_course(project, jobs=jobs)
     diags.extend(lint_course(course))
     result = BuildResult(diags)
     if course is None or diags.has_errors(strict):
@@ -55,61 +66,105 @@ def build_course(
     result.course_title = course.title
     out = out if out is not None else Path.cwd() / "build"
 
-    from efop_author.package.writer import PackageError, package_bytes, write_bytes, write_dir
-    from efop_author.render.site import render_site
+    from efop_author.package.writer import write_bytes, write_dir
     from efop_author.targets import get_target
 
-    chosen = list(targets) or list(course.targets)
-    outputs: list[tuple[object, bytes | None]] = []
-    for name in chosen:
+    outputs: list[_Output] = []
+    for name in list(targets) or list(course.targets):
         try:
             target = get_target(name)
         except KeyError:
             diags.error("build.unknown-target", t("build.unknown-target", name=name), course.loc)
             continue
-        site, render_diags = render_site(course, name, target.lms_adapter)
-        diags.extend(render_diags)
-        if name == "scorm12":
-            for rm in site.modules:
-                if rm.suspend_max > SUSPEND_LIMIT:
-                    diags.error(
-                        "runtime.suspend-overflow",
-                        t("build.suspend-overflow", module=rm.module.id, size=rm.suspend_max, limit=SUSPEND_LIMIT),
-                        rm.module.loc,
-                    )
-        if diags.errors:
-            continue
-        try:
-            packages = target.package(course, site, bundle=bundle)
-        except PackageError as exc:
-            diags.error("package.error", exc.format_message(), course.loc)
-            continue
-        for pkg in packages:
-            data = package_bytes(pkg) if pkg.kind == "zip" else None
-            if validate and data is not None:
-                _validate(pkg.name, data, diags)
-            outputs.append((pkg, data))
-            say(t("build.packaged", name=pkg.name, target=target.title))
+        made, found = _produce_all(course, name, bundle=bundle, validate=validate, jobs=jobs)
+        for d in dict.fromkeys(found):  # chunks repeat course-level findings (theme...): once each
+            diags.add(d)
+        for o in made:
+            say(t("build.packaged", name=o.name, target=target.title))
+        outputs.extend(made)
     if diags.has_errors(strict):
         _promote(diags, strict)
         return result
     out.mkdir(parents=True, exist_ok=True)
-    for pkg, data in outputs:
-        if data is None:
-            result.written.append(write_dir(pkg, out))  # type: ignore[arg-type]
+    for o in outputs:
+        if o.data is None:
+            result.written.append(write_dir(o.package, out))  # type: ignore[arg-type]
         else:
-            result.written.append(write_bytes(out / pkg.name, data))  # type: ignore[attr-defined]
-            for extra_name, extra_data in pkg.extra:  # type: ignore[attr-defined]
+            result.written.append(write_bytes(out / o.name, o.data))
+            for extra_name, extra_data in o.extra:
                 write_bytes(out / extra_name, extra_data)
     return result
 
 
-def _validate(name: str, data: bytes, diags: Diagnostics) -> None:
-    """Run the package validator on an in-memory package; its findings fail the build."""
-    from efop_author.validate import validate_package
+@dataclass(frozen=True, slots=True)
+class _Output:
+    """A package ready to write: zip bytes, or the package itself for folder targets."""
 
-    report = validate_package(data, lms="moodle", display=name)
-    diags.extend(report.diagnostics)
+    name: str
+    data: bytes | None
+    extra: tuple[tuple[str, bytes], ...] = ()
+    package: Package | None = None
+
+
+def _produce_all(
+    course: Course, name: str, *, bundle: bool, validate: bool, jobs: int
+) -> tuple[list[_Output], list[Diagnostic]]:
+    """Render, package and validate ``course`` for one target. Per-module zip packages are
+    independent: with several modules they are made by chunks of modules in parallel."""
+    from efop_author.parallel import MIN_ITEMS, pmap
+
+    modules = course.modules
+    if bundle or name == "web" or jobs <= 1 or len(modules) < MIN_ITEMS:
+        return _produce(course, name, bundle=bundle, validate=validate)
+    size = -(-len(modules) // min(len(modules), jobs * 2))
+    chunks = [modules[i : i + size] for i in range(0, len(modules), size)]
+
+    def one(index: int) -> tuple[list[_Output], list[Diagnostic]]:
+        part = replace(course, modules=chunks[index])
+        return _produce(part, name, bundle=False, validate=validate)
+
+    made: list[_Output] = []
+    found: list[Diagnostic] = []
+    for outs, diags in pmap(one, len(chunks), jobs):
+        made.extend(outs)
+        found.extend(diags)
+    return made, found
+
+
+def _produce(course: Course, name: str, *, bundle: bool, validate: bool) -> tuple[list[_Output], list[Diagnostic]]:
+    from efop_author.package.writer import PackageError, package_bytes
+    from efop_author.render.site import render_site
+    from efop_author.targets import get_target
+
+    target = get_target(name)
+    site, render_diags = render_site(course, name, target.lms_adapter)
+    found = list(render_diags)
+    if name == "scorm12":
+        for rm in site.modules:
+            if rm.suspend_max > SUSPEND_LIMIT:
+                found.append(Diagnostic(
+                    "runtime.suspend-overflow", Severity.ERROR,
+                    t("build.suspend-overflow", module=rm.module.id, size=rm.suspend_max, limit=SUSPEND_LIMIT),
+                    rm.module.loc,
+                ))
+    if any(d.severity is Severity.ERROR for d in found):
+        return [], found
+    try:
+        packages = target.package(course, site, bundle=bundle)
+    except PackageError as exc:
+        return [], [*found, Diagnostic("package.error", Severity.ERROR, exc.format_message(), course.loc)]
+    made = []
+    for pkg in packages:
+        if pkg.kind != "zip":
+            made.append(_Output(pkg.name, None, package=pkg))
+            continue
+        data = package_bytes(pkg)
+        if validate:
+            from efop_author.validate import validate_package
+
+            found.extend(validate_package(data, lms="moodle", display=pkg.name).diagnostics)
+        made.append(_Output(pkg.name, data, pkg.extra))
+    return made, found
 
 
 def _promote(diags: Diagnostics, strict: bool) -> None:

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from efop_author.diagnostics import Diagnostics, SourceLocation
+from efop_author.diagnostics import Diagnostic, Diagnostics, SourceLocation
 from efop_author.load.markdown import ModuleContext, render_markdown
 from efop_author.load.quiz import parse_quiz
 from efop_author.load.schema import Field, check_id, check_mapping, check_nonempty, check_score, line_of
 from efop_author.load.source import RealPaths, split_front_matter
 from efop_author.load.yaml_marks import LMap, YamlError, load_yaml
 from efop_author.messages import t
+from efop_author.parallel import pmap
 from efop_author.model import (
     PAGE_KINDS,
     Accessibility,
@@ -99,8 +100,10 @@ class _ModuleSource:
 
 
 class Loader:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, jobs: int = 1) -> None:
         self.root = root.resolve()
+        self.jobs = jobs
+        """Worker processes for the per-module pass (see :mod:`efop_author.parallel`)."""
         self.diags = Diagnostics()
         self.paths = RealPaths()
 
@@ -302,7 +305,7 @@ class Loader:
             for s in sources
         }
         seen_modules: dict[str, str] = {}
-        modules = []
+        todo = []
         for src in sources:
             mid = src.values["id"]
             if mid is None:
@@ -312,7 +315,21 @@ class Loader:
                 self.diags.error("load.duplicate-id", t("load.duplicate-module", id=mid, first=seen_modules[mid]), here)
                 continue
             seen_modules[mid] = str(here)
-            modules.append(self.build_module(src, course, glossary, page_maps))
+            todo.append(src)
+
+        def one(index: int) -> tuple[Module, list[Diagnostic]]:
+            # Each module reports into its own list, so that workers can send it back.
+            shared, self.diags = self.diags, Diagnostics(suppressed=self.diags.suppressed)
+            try:
+                module = self.build_module(todo[index], course, glossary, page_maps)
+                return module, self.diags.items
+            finally:
+                self.diags = shared
+
+        modules = []
+        for module, diags in pmap(one, len(todo), self.jobs):
+            modules.append(module)
+            self.diags.extend(diags)
         return modules
 
     def build_module(self, src: _ModuleSource, course: dict[str, Any], glossary: tuple[GlossaryEntry, ...],
@@ -391,8 +408,10 @@ class Loader:
         )
 
 
-def load_course(root: Path | str) -> tuple[Course | None, Diagnostics]:
-    """Load a course project. Returns (course or None when unusable, diagnostics)."""
-    loader = Loader(Path(root))
+def load_course(root: Path | str, *, jobs: int = 1) -> tuple[Course | None, Diagnostics]:
+    """Load a course project. Returns (course or None when unusable, diagnostics).
+
+    ``jobs`` > 1 renders the modules' Markdown in that many worker processes."""
+    loader = Loader(Path(root), jobs)
     course = loader.load()
     return course, loader.diags
