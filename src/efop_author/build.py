@@ -7,6 +7,9 @@ So a failing build leaves the previous output intact.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -66,48 +69,59 @@ def build_course(
     result.course_title = course.title
     out = out if out is not None else Path.cwd() / "build"
 
-    from efop_author.package.writer import write_bytes, write_dir
+    from efop_author.package.writer import write_dir
     from efop_author.targets import get_target
 
-    outputs: list[_Output] = []
-    for name in list(targets) or list(course.targets):
-        try:
-            target = get_target(name)
-        except KeyError:
-            diags.error("build.unknown-target", t("build.unknown-target", name=name), course.loc)
-            continue
-        made, found = _produce_all(course, name, bundle=bundle, validate=validate, jobs=jobs)
-        for d in dict.fromkeys(found):  # chunks repeat course-level findings (theme...): once each
-            diags.add(d)
-        for o in made:
-            say(t("build.packaged", name=o.name, target=target.title))
-        outputs.extend(made)
-    if diags.has_errors(strict):
-        _promote(diags, strict)
-        return result
+    # Zips are written by whoever makes them (workers included) into a staging folder next to
+    # the output, then moved into place only when the whole build succeeded.
+    created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
-    for o in outputs:
-        if o.data is None:
-            result.written.append(write_dir(o.package, out))  # type: ignore[arg-type]
-        else:
-            result.written.append(write_bytes(out / o.name, o.data))
-            for extra_name, extra_data in o.extra:
-                write_bytes(out / extra_name, extra_data)
-    return result
+    stage = Path(tempfile.mkdtemp(prefix=".efop-build-", dir=out))
+    try:
+        outputs: list[_Output] = []
+        for name in list(targets) or list(course.targets):
+            try:
+                target = get_target(name)
+            except KeyError:
+                diags.error("build.unknown-target", t("build.unknown-target", name=name), course.loc)
+                continue
+            made, found = _produce_all(course, name, bundle=bundle, validate=validate, jobs=jobs, stage=stage)
+            for d in dict.fromkeys(found):  # chunks repeat course-level findings (theme...): once each
+                diags.add(d)
+            for o in made:
+                say(t("build.packaged", name=o.name, target=target.title))
+            outputs.extend(made)
+        if diags.has_errors(strict):
+            _promote(diags, strict)
+            return result
+        for o in outputs:
+            if o.package is not None:
+                result.written.append(write_dir(o.package, out))
+                continue
+            for side in (*o.extra, o.name):
+                os.replace(stage / side, out / side)
+            result.written.append(out / o.name)
+        return result
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        if created and not any(out.iterdir()):
+            out.rmdir()
 
 
 @dataclass(frozen=True, slots=True)
 class _Output:
-    """A package ready to write: zip bytes, or the package itself for folder targets."""
+    """A package made and validated: staged zip, or the package itself for folder targets."""
 
     name: str
-    data: bytes | None
-    extra: tuple[tuple[str, bytes], ...] = ()
+    """File name of the zip, written in the staging folder."""
+    extra: tuple[str, ...] = ()
+    """Side files written next to it in the staging folder (the Moodle import sheet)."""
     package: Package | None = None
+    """Folder targets (web): the package itself, written at the end."""
 
 
 def _produce_all(
-    course: Course, name: str, *, bundle: bool, validate: bool, jobs: int
+    course: Course, name: str, *, bundle: bool, validate: bool, jobs: int, stage: Path
 ) -> tuple[list[_Output], list[Diagnostic]]:
     """Render, package and validate ``course`` for one target. Per-module zip packages are
     independent: with several modules they are made by chunks of modules in parallel."""
@@ -115,13 +129,13 @@ def _produce_all(
 
     modules = course.modules
     if bundle or name == "web" or jobs <= 1 or len(modules) < MIN_ITEMS:
-        return _produce(course, name, bundle=bundle, validate=validate)
+        return _produce(course, name, bundle=bundle, validate=validate, stage=stage)
     size = -(-len(modules) // min(len(modules), jobs * 2))
     chunks = [modules[i : i + size] for i in range(0, len(modules), size)]
 
     def one(index: int) -> tuple[list[_Output], list[Diagnostic]]:
         part = replace(course, modules=chunks[index])
-        return _produce(part, name, bundle=False, validate=validate)
+        return _produce(part, name, bundle=False, validate=validate, stage=stage)
 
     made: list[_Output] = []
     found: list[Diagnostic] = []
@@ -131,8 +145,10 @@ def _produce_all(
     return made, found
 
 
-def _produce(course: Course, name: str, *, bundle: bool, validate: bool) -> tuple[list[_Output], list[Diagnostic]]:
-    from efop_author.package.writer import PackageError, package_bytes
+def _produce(
+    course: Course, name: str, *, bundle: bool, validate: bool, stage: Path
+) -> tuple[list[_Output], list[Diagnostic]]:
+    from efop_author.package.writer import PackageError, package_bytes, write_bytes
     from efop_author.render.site import render_site
     from efop_author.targets import get_target
 
@@ -156,14 +172,19 @@ def _produce(course: Course, name: str, *, bundle: bool, validate: bool) -> tupl
     made = []
     for pkg in packages:
         if pkg.kind != "zip":
-            made.append(_Output(pkg.name, None, package=pkg))
+            made.append(_Output(pkg.name, package=pkg))
             continue
         data = package_bytes(pkg)
         if validate:
             from efop_author.validate import validate_package
 
             found.extend(validate_package(data, lms="moodle", display=pkg.name).diagnostics)
-        made.append(_Output(pkg.name, data, pkg.extra))
+        if any(d.severity is Severity.ERROR for d in found):
+            continue  # nothing will be written: spare the disk
+        write_bytes(stage / pkg.name, data)
+        for side, side_data in pkg.extra:
+            write_bytes(stage / side, side_data)
+        made.append(_Output(pkg.name, tuple(side for side, _ in pkg.extra)))
     return made, found
 
 
