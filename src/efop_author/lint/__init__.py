@@ -6,6 +6,12 @@ loading (and by ``efop-author preview`` on every rebuild). The lints read the mo
 sanitised HTML; locations are ``file:line``, computed by searching the page's source file
 (see :mod:`efop_author.lint._source`).
 
+Most prose is clean: before parsing a unit's HTML with lxml and walking its text, each rule
+runs a cheap regex pre-check (:mod:`efop_author.lint._quick`) that proves, for most units, that
+the rule has nothing to report there. Only the units that may hold a finding take the precise
+path, which alone decides what is reported and where (:data:`PRECHECKS` off: every unit takes
+it; the diagnostics are the same).
+
 Severities: the accessibility failures a machine can establish for sure (a link without any
 text, a table without header cells, a video or audio without captions or transcript) are
 errors; heuristics (heading level jumps, vague link texts, colour-only feedback) and every
@@ -17,11 +23,11 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from efop_author.diagnostics import Diagnostic, Severity, SourceLocation
-from efop_author.lint._source import SourceFile, parse_fragment
+from efop_author.lint import _source
+from efop_author.lint._source import SourceFile
 from efop_author.messages import t
 
 if TYPE_CHECKING:
@@ -29,7 +35,10 @@ if TYPE_CHECKING:
 
     from efop_author.model import Course, Question
 
-__all__ = ["RULES", "lint_course"]
+__all__ = ["PRECHECKS", "RULES", "lint_course"]
+
+PRECHECKS = True
+"""Skip the precise path for units the cheap pre-checks clear (tests turn it off to compare)."""
 
 RULES: dict[str, Severity] = {
     "a11y.empty-link": Severity.ERROR,
@@ -46,26 +55,44 @@ RULES: dict[str, Severity] = {
 """Every lint code and its severity."""
 
 
-@dataclass
 class Unit:
     """One piece of learner-facing prose, with where to look for it in the sources."""
 
-    src: SourceFile
-    line: int
-    """Search starts here (page body start, question line, glossary entry line...)."""
-    html: str
-    role: str
-    """``body`` (a page body), ``title``, ``text`` (module/course/glossary strings),
-    ``prompt``, ``choice``, ``feedback`` (quiz)."""
-    page: str = ""
-    """Page key (``module/page``) for per-page rules."""
-    _tree: HtmlElement | None = field(default=None, repr=False)
+    __slots__ = ("_line", "_quick", "_tree", "html", "page", "role", "src")
+
+    def __init__(self, src: SourceFile, line: int | None, html: str, role: str, page: str = "") -> None:
+        self.src = src
+        self._line = line
+        self.html = html
+        self.role = role
+        """``body`` (a page body), ``title``, ``text`` (module/course/glossary strings),
+        ``prompt``, ``choice``, ``feedback`` (quiz)."""
+        self.page = page
+        """Page key (``module/page``) for per-page rules."""
+        self._tree: HtmlElement | None = None
+        self._quick: str | None | bool = False
+
+    @property
+    def line(self) -> int:
+        """Search starts here (page body start, question line, glossary entry line...);
+        ``None`` given: the body start of a page file (read only when needed)."""
+        return self._line if self._line is not None else self.src.body_line
 
     @property
     def tree(self) -> HtmlElement:
         if self._tree is None:
-            self._tree = parse_fragment(self.html)
+            self._tree = _source.parse_fragment(self.html)
         return self._tree
+
+    @property
+    def quick_html(self) -> str | None:
+        """The HTML without tool-generated screen-reader text, for the pre-checks; ``None``
+        when they cannot be trusted on this unit."""
+        if self._quick is False:
+            from efop_author.lint._quick import without_sr_only
+
+            self._quick = without_sr_only(self.html)
+        return self._quick  # type: ignore[return-value]
 
     def cursor(self):  # noqa: ANN201 - Cursor
         return self.src.cursor(self.line)
@@ -76,6 +103,7 @@ class Linter:
         self.course = course
         self.sources: dict[str, SourceFile] = {}
         self.out: list[Diagnostic] = []
+        self.prechecks = PRECHECKS
         self.seen: set[tuple[str, str, int]] = set()
         suppress = {str(x) for x in course.suppress_warnings}
         self.suppress_exact = {s for s in suppress if not s.endswith("*")}
@@ -84,7 +112,7 @@ class Linter:
     def source(self, display: str) -> SourceFile:
         src = self.sources.get(display)
         if src is None:
-            src = self.sources[display] = SourceFile.read(self.course.root, display)
+            src = self.sources[display] = SourceFile(self.course.root, display)
         return src
 
     def report(self, code: str, path: str, line: int, **kwargs: object) -> None:
@@ -123,7 +151,7 @@ class Linter:
                 psrc = self.source(page.loc.path)
                 key = f"{module.id}/{page.id}"
                 yield Unit(psrc, 1, html.escape(page.title), "title", key)
-                yield Unit(psrc, psrc.body_line, page.html, "body", key)
+                yield Unit(psrc, None, page.html, "body", key)
                 if page.quiz is not None:
                     for q in page.quiz.questions:
                         yield from self.question_units(q, key)

@@ -158,18 +158,25 @@ class _View:
 
     @classmethod
     def build(cls, lines: list[str], transform) -> _View:  # noqa: ANN001
-        chars: list[str] = []
+        # Each line is normalised then followed by one space; runs of spaces collapse to one
+        # (inside a line ``normalise`` already did it, so only a line's trailing space and the
+        # next line's leading space can meet).
+        parts: list[str] = []
         owners: list[int] = []
         starts = [0]
+        size = 0
         for n, raw in enumerate(lines, start=1):
-            starts.append(len(chars))
-            for ch in normalise(transform(raw)) + " ":
-                if ch == " " and chars and chars[-1] == " ":
-                    continue
-                chars.append(ch)
-                owners.append(n)
-        starts.append(len(chars))
-        return cls("".join(chars), owners, starts)
+            starts.append(size)
+            text = normalise(transform(raw)) + " "
+            if text.endswith("  "):
+                text = text[:-1]
+            if size and text.startswith(" "):
+                text = text[1:]
+            parts.append(text)
+            owners.extend([n] * len(text))
+            size += len(text)
+        starts.append(size)
+        return cls("".join(parts), owners, starts)
 
     def offset(self, line: int) -> int:
         if line < 1:
@@ -179,33 +186,52 @@ class _View:
         return self.line_start[line]
 
 
-@dataclass
 class SourceFile:
-    """A source file of the project, with text views for locating snippets."""
+    """A source file of the project, read on first use, with text views for locating
+    snippets (built on first use too: most files never need them)."""
 
-    display: str
-    lines: list[str]
-    views: tuple[_View, ...] = ()
-    """Plain view (Markdown inline syntax stripped), then raw view (escapes undone)."""
-    body_line: int = 1
-    """First line of a Markdown page's body (after the front matter)."""
+    def __init__(self, root: Path, display: str) -> None:
+        self.root = root
+        self.display = display
+        self._lines: list[str] | None = None
+        self._views: tuple[_View, ...] | None = None
+        self._body_line: int | None = None
 
     @classmethod
     def read(cls, root: Path, display: str) -> SourceFile:
-        try:
-            text = (root / display).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            text = ""
-        if text.startswith("\ufeff"):
-            text = text[1:]
-        src = cls(display, text.splitlines())
-        src.views = (_View.build(src.lines, plain_line), _View.build(src.lines, raw_line))
-        if src.lines and src.lines[0].strip() == "---":
-            for i in range(1, len(src.lines)):
-                if src.lines[i].strip() in ("---", "..."):
-                    src.body_line = i + 2
-                    break
-        return src
+        return cls(root, display)
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            try:
+                text = (self.root / self.display).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            if text.startswith("\ufeff"):
+                text = text[1:]
+            self._lines = text.splitlines()
+        return self._lines
+
+    @property
+    def views(self) -> tuple[_View, ...]:
+        """Plain view (Markdown inline syntax stripped), then raw view (escapes undone)."""
+        if self._views is None:
+            self._views = (_View.build(self.lines, plain_line), _View.build(self.lines, raw_line))
+        return self._views
+
+    @property
+    def body_line(self) -> int:
+        """First line of a Markdown page's body (after the front matter)."""
+        if self._body_line is None:
+            self._body_line = 1
+            lines = self.lines
+            if lines and lines[0].strip() == "---":
+                for i in range(1, len(lines)):
+                    if lines[i].strip() in ("---", "..."):
+                        self._body_line = i + 2
+                        break
+        return self._body_line
 
     def cursor(self, line: int = 1) -> Cursor:
         return Cursor(self, line)
@@ -218,13 +244,22 @@ class Cursor:
         self.src = src
         self.start_line = max(1, line)
         self.line = self.start_line
-        self.pos = [v.offset(self.start_line) for v in src.views]
+        self._pos: list[int] | None = None
+        """Search start in each view; ``None``: the start of ``_pos_line`` (computed when
+        first needed, so that a cursor that never searches text never builds the views)."""
+        self._pos_line = self.start_line
         self._raw_line = self.start_line
         self._raw_seen = 0
 
+    @property
+    def pos(self) -> list[int]:
+        if self._pos is None:
+            self._pos = [v.offset(self._pos_line) for v in self.src.views]
+        return self._pos
+
     def _moved(self, line: int, view: int, idx: int) -> int:
         self.line = line
-        self.pos = [idx + 1 if i == view else v.offset(line) for i, v in enumerate(self.src.views)]
+        self._pos = [idx + 1 if i == view else v.offset(line) for i, v in enumerate(self.src.views)]
         self._raw_line, self._raw_seen = line, 0
         return line
 
@@ -249,12 +284,13 @@ class Cursor:
     def raw(self, pattern: re.Pattern[str]) -> int | None:
         """Line of the next match of ``pattern`` in the source lines at or after the cursor
         (several matches on one line are consumed one by one), else ``None``."""
-        for n in range(self._raw_line, len(self.src.lines) + 1):
-            found = len(pattern.findall(self.src.lines[n - 1]))
+        lines = self.src.lines
+        for n in range(self._raw_line, len(lines) + 1):
+            found = len(pattern.findall(lines[n - 1]))
             skip = self._raw_seen if n == self._raw_line else 0
             if found > skip:
                 self.line = n
-                self.pos = [v.offset(n) for v in self.src.views]
+                self._pos, self._pos_line = None, n
                 self._raw_line, self._raw_seen = n, skip + 1
                 return n
         return None

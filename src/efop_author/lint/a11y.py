@@ -12,10 +12,12 @@ from collections.abc import Sequence
 from posixpath import basename
 from typing import TYPE_CHECKING
 
+from efop_author.lint import _quick
 from efop_author.lint._source import element_text, normalise, text_blocks
 
 if TYPE_CHECKING:
     from efop_author.lint import Linter, Unit
+    from efop_author.model import Heading
 
 VAGUE_LINK_TEXTS = frozenset(
     {
@@ -55,11 +57,23 @@ def check(linter: Linter, units: Sequence[Unit]) -> None:
     for unit in units:
         if unit.role == "title" or unit.role == "text" and "<" not in unit.html:
             continue
-        _links(linter, unit)
+        quick = unit.quick_html if linter.prechecks else None
+        if quick is None:  # the precise path, rule by rule
+            _links(linter, unit)
+            if unit.role == "body":
+                _tables(linter, unit)
+                _media(linter, unit)
+            if unit.role in ("feedback", "prompt"):
+                _colour(linter, unit)
+            continue
+        if "<" in quick and _quick.links_may_fire(quick, VAGUE_LINK_TEXTS):
+            _links(linter, unit)
         if unit.role == "body":
-            _tables(linter, unit)
-            _media(linter, unit)
-        if unit.role in ("feedback", "prompt"):
+            if "<" in quick and _quick.tables_may_fire(quick):
+                _tables(linter, unit)
+            if _quick.media_may_fire(quick):
+                _media(linter, unit)
+        if unit.role in ("feedback", "prompt") and _quick.colour_may_fire(quick):
             _colour(linter, unit)
     _headings(linter)
 
@@ -150,6 +164,8 @@ def _colour(linter: Linter, unit: Unit) -> None:
 def _headings(linter: Linter) -> None:
     for module in linter.course.modules:
         for page in module.pages:
+            if linter.prechecks and not _has_jump(page.headings):
+                continue  # locating headings (reading the source) is only needed to report
             src = linter.source(page.loc.path)
             cursor = src.cursor(src.body_line)
             previous = 1  # the page title is the section's <h1>
@@ -162,3 +178,12 @@ def _headings(linter: Linter) -> None:
                         level=h.level, previous=previous, text=h.text, hashes="#" * (previous + 1),
                     )
                 previous = h.level
+
+
+def _has_jump(headings: Sequence[Heading]) -> bool:
+    previous = 1
+    for h in headings:
+        if h.level > previous + 1:
+            return True
+        previous = h.level
+    return False

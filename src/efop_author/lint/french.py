@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from efop_author.lint import _quick
 from efop_author.lint._source import PLACEHOLDER, mask_urls, text_blocks
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 NBSP = ("\u202f", "\u00a0")
 SPACES = (" ", "\t", "\n")
 HIGH_PUNCT = re.compile(r"[:;!?]")
-_NO_SPACE_BEFORE = set(":;!?.…([{/'\"«-–—" + PLACEHOLDER) | set(NBSP)
+_NO_SPACE_BEFORE = frozenset(":;!?.…([{/'\"«-–—" + PLACEHOLDER) | set(NBSP)
 _CAPS = "A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ"
 ACRONYM = re.compile(rf"(?<![\w\-/.@&])[{_CAPS}][{_CAPS}0-9]*[{_CAPS}][{_CAPS}0-9]*(?![\w@])")
 ROMAN = re.compile(r"^[IVXLCDM]+$")
@@ -33,8 +34,16 @@ def check(linter: Linter, units: Sequence[Unit]) -> None:
     defined = {e.term for e in linter.course.glossary}
     acronyms_seen: set[str] = set()
     for unit in units:
-        _punctuation(linter, unit)
-        _acronyms(linter, unit, defined, acronyms_seen)
+        quick = unit.quick_html if linter.prechecks else None
+        if quick is None:
+            _punctuation(linter, unit)
+            _acronyms(linter, unit, defined, acronyms_seen)
+            continue
+        text = _quick.separated_text(quick)
+        if _quick.punctuation_may_fire(text, _NO_SPACE_BEFORE):
+            _punctuation(linter, unit)
+        if _quick.acronym_may_fire(text, _CAPS, defined, acronyms_seen, ROMAN):
+            _acronyms(linter, unit, defined, acronyms_seen)
 
 
 def _context(block: str, i: int, width: int = 24) -> str:
