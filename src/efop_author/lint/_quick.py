@@ -25,8 +25,6 @@ import html as _html
 import re
 import unicodedata
 
-from efop_author.lint._source import PLACEHOLDER
-
 SEP = "\x00"
 """Stands for a tag in the approximate text (neither space, letter, nor punctuation)."""
 
@@ -35,9 +33,8 @@ _SR_SPAN = re.compile(r'<span class="efop-sr-only">[^<]*</span>')
 _SR_CLASS = "efop-sr-only"
 _ASCII_WS = frozenset(" \t\r\n\f\v")
 
-# URL masking as in ``_source.mask_urls``, except that a URL never runs across a tag: so the
-# approximate text never masks a character that the precise text leaves visible.
-_URL = re.compile(r"(?:[a-zA-Z][a-zA-Z0-9+.-]*://|mailto:|tel:|www\.)[^\s<>«»\"\x00]*|&#?[A-Za-z0-9]+;")
+_URL_START = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://|mailto:|tel:|www\.")
+"""How a URL that ``_source.mask_urls`` would mask starts."""
 
 
 def without_sr_only(fragment: str) -> str | None:
@@ -57,11 +54,9 @@ def _unescape(text: str) -> str:
 
 def separated_text(fragment: str) -> str:
     """Text of ``fragment`` (without sr-only spans), each tag replaced by :data:`SEP`,
-    entities decoded, URLs masked like the precise path masks them."""
-    text = _unescape(_TAG.sub(SEP, fragment))
-    if "/" in text or ":" in text or "www." in text or "&" in text:
-        text = _URL.sub(lambda m: PLACEHOLDER * len(m.group(0)), text)
-    return text
+    entities decoded. URLs are not masked (the precise path masks them): the checks below
+    stay sound without it, and masking costs more than all of them."""
+    return _unescape(_TAG.sub(SEP, fragment))
 
 
 def joined_text(fragment: str) -> str:
@@ -106,9 +101,11 @@ def punctuation_may_fire(text: str, no_space_before: frozenset[str] | set[str]) 
             continue
         if nxt.isalnum():
             # « 14:30 », « a:b » are not prose punctuation... unless the precise text masks
-            # what follows as a URL that starts here and runs across a tag: only a URL without
-            # white space before the next tag can.
-            if "a" <= nxt.lower() <= "z":
+            # what follows as a URL (« voir:https://... »): one that starts here, or whose
+            # start runs across a tag (then no white space comes before the next tag).
+            if "a" <= nxt <= "z" or "A" <= nxt <= "Z":
+                if _URL_START.match(text, i + 1):
+                    return True
                 stop = _STOP_AFTER.search(text, i + 1)
                 if stop is None or text[stop.start()] == SEP:
                     return True
@@ -119,22 +116,27 @@ def punctuation_may_fire(text: str, no_space_before: frozenset[str] | set[str]) 
 
 def acronym_may_fire(text: str, caps: str, known: set[str], seen: set[str], roman: re.Pattern[str]) -> bool:
     """Whether ``fr.undefined-acronym`` may report a term in a unit whose
-    :func:`separated_text` is ``text``: a run of capitals and digits with two capitals or
-    more that is not a glossary term, a roman numeral or a term already reported; or such a
-    run broken by a tag (the precise text may join it)."""
-    for m in _caps_run(caps).finditer(text):
-        start, end = m.span()
-        while start and text[start - 1] in _SEP_OR_DIGIT:
-            start -= 1
-        run = text[start:end].strip(SEP)
+    :func:`separated_text` is ``text``.
+
+    A reported term is a run of capitals and digits of the precise text, starting with a
+    capital not preceded by a letter or digit and running to the end of the run. In the
+    approximate text its characters form one run of capitals, digits and tags (:data:`SEP`)
+    that starts with a capital; when no tag splits that run, the term can only be the whole run.
+    So: "maybe" when a run is split by a tag, or is not a glossary term, a roman numeral or a
+    term already reported."""
+    runs = set(_caps_run(caps).findall(text))
+    runs -= known
+    runs -= seen
+    for run in runs:
         if SEP in run:
-            return True
+            run = run.strip(SEP)
+            if SEP in run:
+                return True
         if run not in known and run not in seen and not roman.match(run):
             return True
     return False
 
 
-_SEP_OR_DIGIT = frozenset(SEP + "0123456789")
 _CAPS_RUNS: dict[str, re.Pattern[str]] = {}
 
 
