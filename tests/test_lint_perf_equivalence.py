@@ -34,6 +34,7 @@ EPCI:
   definition: 'Une "intercommunalité" ; souvent une agglomération !'
 DREETS: Direction régionale de l'économie, de l'emploi, du travail et des solidarités
 CAF: Caisse d'allocations familiales (CNAF ?)
+FSE+: Fonds social européen plus
 """
 
 PROSE = [
@@ -48,6 +49,7 @@ PROSE = [
     f"Le «{NBSP}bon{NBSP}» puis «{NNBSP}demi » puis « autre{NNBSP}».",
     "La DGFIP, l'URSSAF, le XXIe siècle, chapitre IV, la CAF et les QPV.",
     "Les sigles coupés Q*PV* et **DR**EETS et *AB*CD puis QPVwww.exemple.fr et AB&CD.",
+    "Le FSE+ finance, le FSE+ aussi ; mais le FSE seul, le FSE+X et le (FSE+) ?",
     "Des sigles en fin: l'ANAH. Puis ANAH encore, et le CNAF, et É*TAT*.",
     "Lire [ici](https://www.insee.fr/) puis [cliquez ici](02-page.md) ou [le rapport annuel de l'Insee](https://www.insee.fr/r).",
     "Un lien [](https://www.insee.fr/) vide et un autre [ ](https://x.org/) presque vide.",
@@ -233,7 +235,7 @@ SOUP = [
     "«", "»", '"', "*", "**", "`", "[ici](https://x.fr/)", "[](https://x.fr/)", "https://www.x.fr/a?b", "www.y.fr",
     "&amp;", "&quot;", "&nbsp;", "&#8239;", "<em>", "</em>", "<span>", "</span>", "<code>", "</code>", "<br>",
     '<span class="efop-sr-only">', "<a href=\"https://x.fr\">", "</a>", "<p>", "</p>", "<th>", "<table>", "\n",
-    "ÉTAT", "15", "voir", "-", "/", "(", ")", ".", "@", "&", "'", "_", "ici", "en vert", "rouge", "\\",
+    "ÉTAT", "15", "voir", "-", "/", "(", ")", ".", "@", "&", "'", "_", "ici", "en vert", "rouge", "\\", "FSE+", "FSE",
 ]
 
 

@@ -114,16 +114,30 @@ def punctuation_may_fire(text: str, no_space_before: frozenset[str] | set[str]) 
     return False
 
 
-def acronym_may_fire(text: str, caps: str, known: set[str], seen: set[str], roman: re.Pattern[str]) -> bool:
-    """Whether ``fr.undefined-acronym`` may report a term in a unit whose
-    :func:`separated_text` is ``text``.
+def acronym_may_fire(
+    fragment: str, text: str, caps: str, known: set[str], seen: set[str], roman: re.Pattern[str]
+) -> bool:
+    """Whether ``fr.undefined-acronym`` may report a term in a unit (``fragment`` without
+    sr-only spans, ``text`` its :func:`separated_text`).
 
     A reported term is a run of capitals and digits of the precise text, starting with a
     capital not preceded by a letter or digit and running to the end of the run. In the
     approximate text its characters form one run of capitals, digits and tags (:data:`SEP`)
     that starts with a capital; when no tag splits that run, the term can only be the whole run.
     So: "maybe" when a run is split by a tag, or is not a glossary term, a roman numeral or a
-    term already reported."""
+    term already reported. Glossary ``<abbr>`` contents, which the precise path masks, are
+    looked at again without them when they are the reason (« FSE+ » gives the run « FSE »)."""
+    if not _runs_may_fire(text, caps, known, seen, roman):
+        return False
+    if "<abbr" not in fragment:
+        return True
+    return _runs_may_fire(separated_text(_ABBR.sub(SEP, fragment)), caps, known, seen, roman)
+
+
+_ABBR = re.compile(r"<abbr\b[^>]*>[^<]*</abbr>")
+
+
+def _runs_may_fire(text: str, caps: str, known: set[str], seen: set[str], roman: re.Pattern[str]) -> bool:
     runs = set(_caps_run(caps).findall(text))
     runs -= known
     runs -= seen

@@ -42,7 +42,7 @@ def check(linter: Linter, units: Sequence[Unit]) -> None:
         text = _quick.separated_text(quick)
         if _quick.punctuation_may_fire(text, _NO_SPACE_BEFORE):
             _punctuation(linter, unit)
-        if _quick.acronym_may_fire(text, _CAPS, defined, acronyms_seen, ROMAN):
+        if _quick.acronym_may_fire(quick, text, _CAPS, defined, acronyms_seen, ROMAN):
             _acronyms(linter, unit, defined, acronyms_seen)
 
 
