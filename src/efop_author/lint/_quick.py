@@ -11,12 +11,14 @@ compares both paths on courses full of mistakes and on random Markdown/HTML soup
 What makes the shortcuts sound: the HTML comes from markdown-it (escaped text, escaped attribute
 values) or from the raw-HTML sanitiser (idem), so a ``<`` followed by a letter, ``/``, ``!`` or
 ``?`` always starts a tag and a tag ends at the first ``>``. Replacing every tag by :data:`SEP`
-leaves the text nodes in document order, each one a run of characters without ``SEP``; a rule
-that would fire looks at characters that are either inside one run (the same characters as in
-the precise text, up to white-space collapsing and URL masking, handled below) or across a
-``SEP`` (then the pre-check says "maybe"). Tool-generated screen-reader text, which the lints
-skip, is removed first (``<span class="efop-sr-only">…</span>`` exactly as the loader writes it;
-any other use of the class sends the unit to the precise path).
+leaves the text nodes in document order, as runs of characters without ``SEP``. A rule that
+would fire looks at characters that are either inside one run (the same characters as in the
+precise text, up to white-space collapsing) or across a ``SEP`` (then the pre-check says
+"maybe"). The precise path also masks URLs: that only hides more characters from it, except
+right after a punctuation mark (« voir:https://... »), which :func:`punctuation_may_fire`
+checks. Tool-generated screen-reader text, which the lints skip, is removed first
+(``<span class="efop-sr-only">…</span>`` exactly as the loader writes it; any other use of the
+class sends the unit to the precise path).
 """
 
 from __future__ import annotations

@@ -208,9 +208,7 @@ class SourceFile:
                 text = (self.root / self.display).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 text = ""
-            if text.startswith("\ufeff"):
-                text = text[1:]
-            self._lines = text.splitlines()
+            self._lines = text.removeprefix("\ufeff").splitlines()
         return self._lines
 
     @property
