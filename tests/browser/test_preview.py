@@ -300,8 +300,7 @@ def _adapter_ready(name: str) -> bool:
 
 def test_inspector_plays_the_module(preview, new_page) -> None:
     """The module, rendered for SCORM 1.2, runs in the frame against the recorder."""
-    if not _adapter_ready("scorm12.js"):
-        pytest.skip("themes/default/static/js/lms/scorm12.js is not written yet (theme engineer)")
+    assert _adapter_ready("scorm12.js")
     server, _root = preview()
     page = new_page()
     page.goto(server.url + "__efop__/inspect/intro/")
@@ -318,8 +317,7 @@ def test_inspector_plays_the_module(preview, new_page) -> None:
 
 def test_inspector_xapi_mode(preview, new_page) -> None:
     """With the theme's xAPI adapter, statements go to a fake LRS intercepted in the page."""
-    if not _adapter_ready("xapi.js"):
-        pytest.skip("themes/default/static/js/lms/xapi.js is not written yet (xAPI engineer)")
+    assert _adapter_ready("xapi.js")
     server, _root = preview()
     page = new_page()
     page.goto(server.url + "__efop__/inspect/intro/")
