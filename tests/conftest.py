@@ -51,6 +51,14 @@ RALPH_LAUNCHER = TESTS_DIR / "lrs" / "ralph_launcher.py"
 # options
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Compiled templates go to a folder of this test session, not the user's cache."""
+    if "EFOP_AUTHOR_CACHE_DIR" not in os.environ:
+        import tempfile
+
+        os.environ["EFOP_AUTHOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="efop-test-cache-")
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
+import textwrap
 import zipfile
 from pathlib import Path
 
@@ -142,6 +147,25 @@ def test_module_that_cannot_fit_fails_the_build(course: Path, tmp_path: Path) ->
     assert build_course(course, targets=("scorm2004",), out=tmp_path / "o2004").ok
 
 
+def _build_in_fresh_process(course: Path, out: Path, jobs: int, targets: tuple[str, ...]) -> dict:
+    """Build in a new interpreter (this one may run threads, and then never forks):
+    diagnostics, files written and worker processes started."""
+    code = textwrap.dedent(f"""
+        import json, sys
+        from pathlib import Path
+        from efop_author import parallel
+        from efop_author.build import build_course
+        r = build_course(Path({str(course)!r}), targets={targets!r}, out=Path({str(out)!r}), jobs={jobs})
+        print(json.dumps({{"ok": r.ok, "diags": [d.format() for d in r.diagnostics.sorted()],
+                           "written": sorted(str(p) for p in r.written), "forks": parallel.forks}}))
+    """)
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
+    env.pop("EFOP_AUTHOR_JOBS", None)
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
     """Per-module work on several processes gives the same bytes and the same diagnostics."""
     content = Path(__file__).resolve().parents[1] / "content"
@@ -151,12 +175,33 @@ def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
     page.write_text(page.read_text(encoding="utf-8") + "\n# Un titre de niveau 1 : à corriger\n", encoding="utf-8")
     runs = {}
     for jobs in (1, 2):
-        result = build_course(course, targets=("scorm12", "xapi", "cmi5"), out=tmp_path / f"j{jobs}", jobs=jobs)
-        assert result.ok, [d.format() for d in result.diagnostics]
-        runs[jobs] = (
-            [d.format() for d in result.diagnostics.sorted()],
-            {p.name: p.read_bytes() for p in sorted(result.written)},
-        )
+        out = tmp_path / f"j{jobs}"
+        result = _build_in_fresh_process(course, out, jobs, ("scorm12", "xapi", "cmi5"))
+        assert result["ok"], result["diags"]
+        assert (result["forks"] > 0) == (jobs > 1)
+        runs[jobs] = (result["diags"], {Path(p).name: Path(p).read_bytes() for p in result["written"]})
     assert len(runs[1][1]) == 18
     assert runs[1][0] and runs[1][0] == runs[2][0]  # the warnings, once each
     assert runs[1][1] == runs[2][1]
+
+
+def test_lint_error_found_alongside_the_workers_writes_nothing(tmp_path: Path) -> None:
+    """With several processes the lints run while the workers package: an error they find
+    still fails the build with the serial build's diagnostics, and nothing is written."""
+    content = Path(__file__).resolve().parents[1] / "content"
+    course = tmp_path / "course"
+    shutil.copytree(content, course)
+    page = next((course / "modules").glob("04-*/02-*.md"))
+    page.write_text(page.read_text(encoding="utf-8") + "\nVoir [](https://example.org/vide).\n", encoding="utf-8")
+    runs = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"j{jobs}"
+        (out).mkdir()
+        (out / "ancien.zip").write_bytes(b"previous build")
+        result = _build_in_fresh_process(course, out, jobs, ("scorm12",))
+        assert not result["ok"] and result["written"] == []
+        assert (result["forks"] > 0) == (jobs > 1)
+        assert sorted(p.name for p in out.iterdir()) == ["ancien.zip"]  # previous output intact
+        runs[jobs] = result["diags"]
+    assert any("[a11y.empty-link]" in d for d in runs[1])
+    assert runs[1] == runs[2]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from unittest import mock
@@ -120,3 +122,37 @@ def test_english_locale(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["build", str(tmp_path)], env={**os.environ, "EFOP_AUTHOR_LANG": "en"})
     assert result.exit_code == 1
     assert "no course.yml" in result.stderr and "[load.missing-file]" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "stream", "text"),
+    [
+        (["--version"], 0, "stdout", f"efop-author {__version__}"),
+        (["build", "{course}", "-t", "scorm12", "-o", "{out}"], 0, "stdout", "scorm12.zip"),
+        (["build", "{bad}", "-t", "scorm12", "-o", "{out}"], 1, "stderr", "[load.duplicate-id]"),
+        (["build", "--pas-une-option"], 2, "stderr", "--pas-une-option"),
+    ],
+)
+def test_entry_point_exit_status_output_and_atexit(
+    course: Path, tmp_path: Path, args: list[str], status: int, stream: str, text: str
+) -> None:
+    """The console script leaves without the interpreter's teardown: the status, every line
+    written and the exit hooks others registered (logging, coverage...) must survive it."""
+    bad = tmp_path / "bad"
+    shutil.copytree(course, bad)
+    page = bad / "modules/01-intro/02-contenu.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("id: contenu", "id: accueil"), encoding="utf-8")
+    argv = [a.format(course=course, bad=bad, out=tmp_path / "out") for a in args]
+    hook = tmp_path / "atexit.txt"
+    code = (
+        "import atexit, sys\n"
+        f"atexit.register(lambda: open({str(hook)!r}, 'w').write('ran'))\n"
+        f"sys.argv = ['efop-author', *{argv!r}]\n"
+        "from efop_author.cli import main\n"
+        "main()\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == status, proc.stderr
+    assert text in getattr(proc, stream)
+    assert hook.read_text(encoding="utf-8") == "ran"

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,17 +53,24 @@ def build_course(
 ) -> BuildResult:
     """Build ``project`` for ``targets`` (default: the course's own) into ``out``.
 
-    ``jobs``: worker processes for per-module work (default: the usable cores; 1 = serial)."""
-    from efop_author.lint import lint_course
-    from efop_author.load import load_course
+    ``jobs``: worker processes for per-module work (default: the usable cores; 1 = serial).
 
-    say = progress or (lambda _msg: None)
+    With several processes, work that only this process can do overlaps the workers':
+    while they render the modules' Markdown, it imports the later stages; while they make
+    the first target's per-module packages, it runs the lints on the whole course (packages
+    are only staged until then: lint errors still mean nothing is written)."""
+    from efop_author.load import load_course
     from efop_author.parallel import default_jobs
 
+    say = progress or (lambda _msg: None)
     jobs = default_jobs() if jobs is None else jobs
-    course, diags = load_course(project, jobs=jobs)
-    diags.extend(lint_course(course))
+    course, diags = load_course(project, jobs=jobs, meanwhile=_import_later_stages)
     result = BuildResult(diags)
+    names = list(targets) or list(course.targets if course is not None else ())
+    lint_found: list[Diagnostic] | None = None
+    if course is None or diags.has_errors(strict) or not _overlaps(course, names[:1], bundle, jobs):
+        lint_found = _lint(course)
+        diags.extend(lint_found)
     if course is None or diags.has_errors(strict):
         _promote(diags, strict)
         return result
@@ -79,18 +87,30 @@ def build_course(
     stage = Path(tempfile.mkdtemp(prefix=".efop-build-", dir=out))
     try:
         outputs: list[_Output] = []
-        for name in list(targets) or list(course.targets):
+        for name in names:
             try:
                 target = get_target(name)
             except KeyError:
                 diags.error("build.unknown-target", t("build.unknown-target", name=name), course.loc)
                 continue
-            made, found = _produce_all(course, name, bundle=bundle, validate=validate, jobs=jobs, stage=stage)
+            meanwhile = None
+            if lint_found is None:
+                lint_found = []
+                meanwhile = partial(_lint_into, lint_found, course)
+            made, found = _produce_all(course, name, bundle=bundle, validate=validate, jobs=jobs, stage=stage,
+                                       meanwhile=meanwhile)
+            if meanwhile is not None:
+                diags.extend(lint_found)
+                if diags.has_errors(strict):  # as if the lints had run first: nothing produced
+                    _promote(diags, strict)
+                    return result
             for d in dict.fromkeys(found):  # chunks repeat course-level findings (theme...): once each
                 diags.add(d)
             for o in made:
                 say(t("build.packaged", name=o.name, target=target.title))
             outputs.extend(made)
+        if lint_found is None:  # no known target to overlap with
+            diags.extend(_lint(course))
         if diags.has_errors(strict):
             _promote(diags, strict)
             return result
@@ -120,15 +140,49 @@ class _Output:
     """Folder targets (web): the package itself, written at the end."""
 
 
+def _import_later_stages() -> None:
+    """Import what rendering, packaging, validation and the lints need (run while the
+    workers load the modules, so that the workers of the next stages inherit it)."""
+    import efop_author.lint.a11y
+    import efop_author.lint.french
+    import efop_author.package.writer
+    import efop_author.render.site
+    import efop_author.targets
+    import efop_author.validate  # noqa: F401
+
+
+def _lint(course: Course | None) -> list[Diagnostic]:
+    from efop_author.lint import lint_course
+
+    return lint_course(course)
+
+
+def _lint_into(found: list[Diagnostic], course: Course) -> None:
+    found.extend(_lint(course))
+
+
+def _overlaps(course: Course, names: Sequence[str], bundle: bool, jobs: int) -> bool:
+    """Whether the first target's packages are made by several processes, the lints
+    running alongside in this one."""
+    from efop_author.parallel import MIN_ITEMS, can_fork
+
+    return (bool(names) and names[0] != "web" and not bundle and jobs > 1
+            and len(course.modules) >= MIN_ITEMS and can_fork())
+
+
 def _produce_all(
-    course: Course, name: str, *, bundle: bool, validate: bool, jobs: int, stage: Path
+    course: Course, name: str, *, bundle: bool, validate: bool, jobs: int, stage: Path,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[list[_Output], list[Diagnostic]]:
     """Render, package and validate ``course`` for one target. Per-module zip packages are
-    independent: with several modules they are made by chunks of modules in parallel."""
+    independent: with several modules they are made by chunks of modules in parallel, while
+    this process runs ``meanwhile``."""
     from efop_author.parallel import MIN_ITEMS, pmap
 
     modules = course.modules
     if bundle or name == "web" or jobs <= 1 or len(modules) < MIN_ITEMS:
+        if meanwhile is not None:
+            meanwhile()
         return _produce(course, name, bundle=bundle, validate=validate, stage=stage)
     size = -(-len(modules) // min(len(modules), jobs * 2))
     chunks = [modules[i : i + size] for i in range(0, len(modules), size)]
@@ -139,7 +193,7 @@ def _produce_all(
 
     made: list[_Output] = []
     found: list[Diagnostic] = []
-    for outs, diags in pmap(one, len(chunks), jobs):
+    for outs, diags in pmap(one, len(chunks), jobs, meanwhile=meanwhile):
         made.extend(outs)
         found.extend(diags)
     return made, found

@@ -145,4 +145,41 @@ _Group.get_command = _lazy_get  # type: ignore[method-assign]
 
 def main() -> None:
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
-    cli(prog_name="efop-author")
+    try:
+        cli(prog_name="efop-author")
+    except SystemExit as exc:
+        _leave(exc.code)
+    _leave(0)
+
+
+def _leave(code: object) -> None:
+    """Exit with ``code`` without the interpreter's teardown when that is safe.
+
+    After a build, tearing down the interpreter (freeing every object, then every module,
+    one by one) takes about 35 ms, a tenth of building a 10-module course. Nothing needs it:
+    our files are closed, temporary folders removed and workers reaped before this point.
+    What others registered to run at exit (``atexit``: logging, coverage...) still runs,
+    and the standard streams are flushed; with other threads alive, or without the hooks
+    this needs, the normal exit is taken.
+    """
+    import atexit
+    import threading
+
+    run_exitfuncs = getattr(atexit, "_run_exitfuncs", None)
+    if run_exitfuncs is None or threading.active_count() > 1:
+        sys.exit(code)
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # sys.exit("message"): printed, status 1, as Python does
+        print(code, file=sys.stderr)
+        status = 1
+    run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):  # closed or broken pipe: nothing more to say
+            status = status or 1
+    os._exit(status)

@@ -7,6 +7,7 @@ All problems are collected; the caller decides (errors -> exit 1).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,10 +101,12 @@ class _ModuleSource:
 
 
 class Loader:
-    def __init__(self, root: Path, jobs: int = 1) -> None:
+    def __init__(self, root: Path, jobs: int = 1, meanwhile: Callable[[], None] | None = None) -> None:
         self.root = root.resolve()
         self.jobs = jobs
         """Worker processes for the per-module pass (see :mod:`efop_author.parallel`)."""
+        self.meanwhile = meanwhile
+        """Run by this process during the per-module pass (see :func:`~efop_author.parallel.pmap`)."""
         self.diags = Diagnostics()
         self.paths = RealPaths()
 
@@ -327,7 +330,8 @@ class Loader:
                 self.diags = shared
 
         modules = []
-        for module, diags in pmap(one, len(todo), self.jobs):
+        meanwhile, self.meanwhile = self.meanwhile, None  # once, even if load() is called again
+        for module, diags in pmap(one, len(todo), self.jobs, meanwhile=meanwhile):
             modules.append(module)
             self.diags.extend(diags)
         return modules
@@ -408,10 +412,14 @@ class Loader:
         )
 
 
-def load_course(root: Path | str, *, jobs: int = 1) -> tuple[Course | None, Diagnostics]:
+def load_course(
+    root: Path | str, *, jobs: int = 1, meanwhile: Callable[[], None] | None = None
+) -> tuple[Course | None, Diagnostics]:
     """Load a course project. Returns (course or None when unusable, diagnostics).
 
-    ``jobs`` > 1 renders the modules' Markdown in that many worker processes."""
-    loader = Loader(Path(root), jobs)
+    ``jobs`` > 1 renders the modules' Markdown in that many worker processes; ``meanwhile``
+    is called once by this process while they do (or before the per-module pass when the
+    load is serial), if the course gets that far."""
+    loader = Loader(Path(root), jobs, meanwhile)
     course = loader.load()
     return course, loader.diags

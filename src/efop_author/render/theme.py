@@ -390,15 +390,98 @@ def _loader(dirs: tuple[Path, ...]) -> jinja2.BaseLoader:
     return jinja2.ChoiceLoader([jinja2.FileSystemLoader([str(d / "templates") for d in dirs]), jinja2.PrefixLoader({"base": parent})])
 
 
+_ENV_OPTIONS = {
+    "undefined": jinja2.StrictUndefined,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "keep_trailing_newline": True,
+}
+
+
+class TemplateCodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates, like ``.pyc`` files for Python: compiling the theme's templates
+    costs about 0.08 s a build, loading them about 0.003 s.
+
+    Two levels: a dictionary for the process (and the workers it forks, which inherit it),
+    then files in the user's cache folder (:func:`cache_dir`; none: memory only). Jinja
+    checks the template's source checksum on every load, so an edited template (preview)
+    is compiled again, never served stale. Keys also carry our environment options and
+    Jinja's version, which the compiled code depends on.
+    """
+
+    _memory: dict[tuple[str, str], Any] = {}
+
+    def __init__(self, directory: Path | None) -> None:
+        self.enabled = directory is not None
+        # Not Jinja's default folder (a shared one under /tmp): ours, or none.
+        self.directory = str(directory) if directory is not None else ""
+        self.pattern = "__jinja2_%s.cache"
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(f"{_CACHE_TAG}|{name}", filename)
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._memory.get((bucket.key, bucket.checksum))
+        if code is None and self.enabled:
+            super().load_bytecode(bucket)
+            code = bucket.code
+            if code is not None:
+                self._memory[(bucket.key, bucket.checksum)] = code
+        bucket.code = code
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._memory[(bucket.key, bucket.checksum)] = bucket.code
+        if self.enabled:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:  # read-only or full cache folder: memory only
+                self.enabled = False
+
+
+_CACHE_TAG = f"efop-author {efop_author.__version__}|jinja {jinja2.__version__}|autoescape html xml|" + repr(sorted(
+    (k, v if isinstance(v, bool) else getattr(v, "__name__", repr(v))) for k, v in _ENV_OPTIONS.items()
+))
+
+
+def cache_dir() -> Path | None:
+    """Where compiled templates are kept: ``EFOP_AUTHOR_CACHE_DIR`` (empty: nowhere), else
+    ``$XDG_CACHE_HOME/efop-author`` or ``~/.cache/efop-author``; ``None`` when it cannot be
+    created."""
+    import os
+
+    env = os.environ.get("EFOP_AUTHOR_CACHE_DIR")
+    if env is not None:
+        base = Path(env) if env.strip() else None
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+        base = Path(xdg) / "efop-author" if xdg else Path.home() / ".cache" / "efop-author"
+    if base is None:
+        return None
+    folder = base / "templates"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except (OSError, RuntimeError):  # RuntimeError: no home directory
+        return None
+    return folder
+
+
+_CODE_CACHE: TemplateCodeCache | None = None
+
+
+def code_cache() -> TemplateCodeCache:
+    global _CODE_CACHE
+    if _CODE_CACHE is None:
+        _CODE_CACHE = TemplateCodeCache(cache_dir())
+    return _CODE_CACHE
+
+
 def make_env(theme: Theme) -> jinja2.Environment:
     """A strict Jinja environment: autoescape, ``StrictUndefined``, child-first search path."""
     env = jinja2.Environment(
         loader=_loader(theme.dirs),
+        bytecode_cache=code_cache(),
         autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+        **_ENV_OPTIONS,
         auto_reload=False,  # one environment per build: no per-include file freshness check
     )
     return env

@@ -1,0 +1,137 @@
+"""efop_author.parallel.pmap: forked workers share items, results come back in order,
+failures come back as exceptions, no worker is left behind.
+
+Each case runs in a fresh interpreter: pmap refuses to fork a process with other threads
+(as the test process may have, once the browser tests' HTTP server runs)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+def run(code: str) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(SRC))
+    env.pop("EFOP_AUTHOR_JOBS", None)
+    script = "import json, os, sys, time\nfrom efop_author import parallel\nfrom efop_author.parallel import pmap\n"
+    proc = subprocess.run([sys.executable, "-c", script + textwrap.dedent(code)], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_items_are_shared_and_come_back_in_order() -> None:
+    out = run("""
+        me = os.getpid()
+        calls = []
+        def task(i):
+            time.sleep(0.01)
+            return [i * i, os.getpid()]
+        def meanwhile():
+            calls.append(os.getpid())
+            time.sleep(0.15)  # the worker takes items meanwhile
+        res = pmap(task, 40, 2, meanwhile=meanwhile)
+        print(json.dumps({"values": [v for v, _ in res], "pids": [p for _, p in res], "me": me,
+                          "calls": calls, "forks": parallel.forks}))
+    """)
+    assert out["values"] == [i * i for i in range(40)]
+    assert out["forks"] == 1 and out["calls"] == [out["me"]]  # meanwhile: once, here
+    mine = out["pids"].count(out["me"])
+    # Items are taken by whoever is free: the worker took more while this process was busy.
+    assert 0 < mine < 40 - mine, out["pids"]
+    assert len(set(out["pids"])) == 2
+
+
+def test_a_worker_exception_is_raised_again_here_and_no_worker_is_left() -> None:
+    out = run("""
+        me = os.getpid()
+        def task(i):
+            if os.getpid() != me and i % 2:
+                raise ValueError(f"élément {i} refusé")
+            time.sleep(0.01)
+            return i
+        try:
+            pmap(task, 20, 2)
+            got = None
+        except ValueError as exc:
+            got = str(exc)
+        try:
+            os.waitpid(-1, os.WNOHANG)
+            left = True
+        except ChildProcessError:
+            left = False
+        print(json.dumps({"got": got, "left": left}))
+    """)
+    assert out["got"] is not None and out["got"].startswith("élément ") and out["got"].endswith(" refusé")
+    assert out["left"] is False
+
+
+def test_unpicklable_error_and_dead_worker_become_worker_errors() -> None:
+    out = run("""
+        me = os.getpid()
+        def local_error(i):
+            class Local(Exception):
+                pass
+            if os.getpid() != me:
+                raise Local("locale")
+            time.sleep(0.02)
+            return i
+        def dies(i):
+            if os.getpid() != me:
+                os._exit(3)
+            time.sleep(0.02)
+            return i
+        found = []
+        for task in (local_error, dies):
+            try:
+                pmap(task, 10, 2)
+                found.append(None)
+            except parallel.WorkerError as exc:
+                found.append(str(exc))
+        print(json.dumps(found))
+    """)
+    assert "Local: locale" in out[0]  # the worker's traceback, as text
+    assert "ended without a result" in out[1]
+
+
+def test_an_error_here_stops_the_workers() -> None:
+    out = run("""
+        me = os.getpid()
+        def task(i):
+            if os.getpid() == me:
+                raise KeyError("ici")
+            time.sleep(30)  # would hold the caller for minutes if not stopped
+            return i
+        start = time.monotonic()
+        try:
+            pmap(task, 10, 2)
+        except KeyError:
+            pass
+        print(json.dumps({"seconds": time.monotonic() - start}))
+    """)
+    assert out["seconds"] < 10
+
+
+def test_serial_when_one_job_few_items_or_threads() -> None:
+    out = run("""
+        import threading
+        me = os.getpid()
+        order = []
+        r1 = pmap(lambda i: (order.append(i), os.getpid())[1], 10, 1, meanwhile=lambda: order.append("m"))
+        r2 = pmap(lambda i: os.getpid(), 3, 4)
+        stop = threading.Event()
+        t = threading.Thread(target=stop.wait)
+        t.start()
+        r3 = pmap(lambda i: os.getpid(), 10, 4)
+        stop.set()
+        t.join()
+        print(json.dumps({"order": order, "pids": sorted(set(r1 + r2 + r3)), "me": me, "forks": parallel.forks}))
+    """)
+    assert out["order"] == ["m", *range(10)]  # meanwhile first, then the items in order
+    assert out["pids"] == [out["me"]] and out["forks"] == 0
