@@ -85,43 +85,46 @@ def build_course(
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".efop-build-", dir=out))
+    from efop_author.render.site import render_session
+
     try:
-        outputs: list[_Output] = []
-        for name in names:
-            try:
-                target = get_target(name)
-            except KeyError:
-                diags.error("build.unknown-target", t("build.unknown-target", name=name), course.loc)
-                continue
-            meanwhile = None
-            if lint_found is None:
-                lint_found = []
-                meanwhile = partial(_lint_into, lint_found, course)
-            made, found = _produce_all(course, name, bundle=bundle, validate=validate, jobs=jobs, stage=stage,
-                                       meanwhile=meanwhile)
-            if meanwhile is not None:
-                diags.extend(lint_found)
-                if diags.has_errors(strict):  # as if the lints had run first: nothing produced
-                    _promote(diags, strict)
-                    return result
-            for d in dict.fromkeys(found):  # chunks repeat course-level findings (theme...): once each
-                diags.add(d)
-            for o in made:
-                say(t("build.packaged", name=o.name, target=target.title))
-            outputs.extend(made)
-        if lint_found is None:  # no known target to overlap with
-            diags.extend(_lint(course))
-        if diags.has_errors(strict):
-            _promote(diags, strict)
+        with render_session():  # theme, templates and shared files: once per build
+            outputs: list[_Output] = []
+            for name in names:
+                try:
+                    target = get_target(name)
+                except KeyError:
+                    diags.error("build.unknown-target", t("build.unknown-target", name=name), course.loc)
+                    continue
+                meanwhile = None
+                if lint_found is None:
+                    lint_found = []
+                    meanwhile = partial(_lint_into, lint_found, course)
+                made, found = _produce_all(course, name, bundle=bundle, validate=validate, jobs=jobs, stage=stage,
+                                           meanwhile=meanwhile)
+                if meanwhile is not None:
+                    diags.extend(lint_found)
+                    if diags.has_errors(strict):  # as if the lints had run first: nothing produced
+                        _promote(diags, strict)
+                        return result
+                for d in dict.fromkeys(found):  # chunks repeat course-level findings (theme...): once each
+                    diags.add(d)
+                for o in made:
+                    say(t("build.packaged", name=o.name, target=target.title))
+                outputs.extend(made)
+            if lint_found is None:  # no known target to overlap with
+                diags.extend(_lint(course))
+            if diags.has_errors(strict):
+                _promote(diags, strict)
+                return result
+            for o in outputs:
+                if o.package is not None:
+                    result.written.append(write_dir(o.package, out))
+                    continue
+                for side in (*o.extra, o.name):
+                    os.replace(stage / side, out / side)
+                result.written.append(out / o.name)
             return result
-        for o in outputs:
-            if o.package is not None:
-                result.written.append(write_dir(o.package, out))
-                continue
-            for side in (*o.extra, o.name):
-                os.replace(stage / side, out / side)
-            result.written.append(out / o.name)
-        return result
     finally:
         shutil.rmtree(stage, ignore_errors=True)
         if created and not any(out.iterdir()):
@@ -143,12 +146,18 @@ class _Output:
 def _import_later_stages() -> None:
     """Import what rendering, packaging, validation and the lints need (run while the
     workers load the modules, so that the workers of the next stages inherit it)."""
+    import encodings.cp437  # zipfile, reading back entry names
+
     import efop_author.lint.a11y
     import efop_author.lint.french
     import efop_author.package.writer
+    import efop_author.render.moodle_sheet
     import efop_author.render.site
     import efop_author.targets
-    import efop_author.validate  # noqa: F401
+    import efop_author.validate
+    import efop_author.validate.cp
+    import efop_author.validate.security
+    import efop_author.validate.xml  # noqa: F401
 
 
 def _lint(course: Course | None) -> list[Diagnostic]:
@@ -179,21 +188,23 @@ def _produce_all(
     this process runs ``meanwhile``."""
     from efop_author.parallel import MIN_ITEMS, pmap
 
+    from efop_author.render.site import prepare
+    from efop_author.targets import get_target
+
     modules = course.modules
     if bundle or name == "web" or jobs <= 1 or len(modules) < MIN_ITEMS:
         if meanwhile is not None:
             meanwhile()
         return _produce(course, name, bundle=bundle, validate=validate, stage=stage)
-    size = -(-len(modules) // min(len(modules), jobs * 2))
-    chunks = [modules[i : i + size] for i in range(0, len(modules), size)]
+    prepare(course, get_target(name).lms_adapter)  # once, before the workers are forked
 
     def one(index: int) -> tuple[list[_Output], list[Diagnostic]]:
-        part = replace(course, modules=chunks[index])
+        part = replace(course, modules=modules[index : index + 1])
         return _produce(part, name, bundle=False, validate=validate, stage=stage)
 
     made: list[_Output] = []
     found: list[Diagnostic] = []
-    for outs, diags in pmap(one, len(chunks), jobs, meanwhile=meanwhile):
+    for outs, diags in pmap(one, len(modules), jobs, meanwhile=meanwhile):
         made.extend(outs)
         found.extend(diags)
     return made, found
@@ -207,7 +218,7 @@ def _produce(
     from efop_author.targets import get_target
 
     target = get_target(name)
-    site, render_diags = render_site(course, name, target.lms_adapter)
+    site, render_diags = render_site(course, name, target.lms_adapter, home=bundle or name == "web")
     found = list(render_diags)
     if name == "scorm12":
         for rm in site.modules:

@@ -18,6 +18,7 @@ running (forking a multi-threaded process — the preview server — is unsafe).
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
@@ -87,6 +88,10 @@ def pmap(
         if stream is not None:
             stream.flush()
     queue_fd = _queue(count) if count <= _MAX_QUEUED else None
+    # Objects that exist now are left out of garbage collection (here and in the workers):
+    # a collection writes to every object it visits, which would make the kernel copy,
+    # in every worker, the memory pages it shares with this process.
+    gc.freeze()
     children: list[tuple[int, int]] = []  # (pid, read end of its result pipe)
     results: list[R | None] = [None] * count
     done = False
@@ -107,6 +112,7 @@ def pmap(
         received = [_receive(read_fd, pid) for pid, read_fd in children]
         done = True
     finally:
+        gc.unfreeze()
         if queue_fd is not None:
             os.close(queue_fd)
         for pid, read_fd in children:

@@ -107,8 +107,8 @@ def make_parser(ctx_getter: Callable[[], Any] | None = None) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     footnote_plugin(md)
-    for name in CALLOUTS:
-        container_plugin(md, name, render=_render_callout)
+    # One container rule for every kind (each rule is tried on every line of every page).
+    container_plugin(md, "callout", validate=_is_callout, render=_render_callout)
     md.add_render_rule("paragraph_open", _render_paragraph_open)
     md.add_render_rule("paragraph_close", _render_paragraph_close)
     md.add_render_rule("table_open", _render_table_open)
@@ -124,6 +124,10 @@ def parser() -> MarkdownIt:
     if _PARSER is None:
         _PARSER = make_parser()
     return _PARSER
+
+
+def _is_callout(params: str, *_args: Any) -> bool:
+    return params.strip().split(" ", 1)[0] in CALLOUTS
 
 
 def _render_callout(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:

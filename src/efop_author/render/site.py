@@ -11,9 +11,14 @@ worst-case size of the module's resume state; build.py turns a SCORM 1.2 size ov
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from efop_author.diagnostics import Diagnostics
+import jinja2
+
+from efop_author.diagnostics import Diagnostic, Diagnostics
 from efop_author.messages import t as msg
 from efop_author.render import RenderedModule, Site
 from efop_author.render.context import (
@@ -36,8 +41,6 @@ from efop_author.render.suspend import suspend_worst_case
 from efop_author.render.theme import THEME_CSS, Theme, make_env, render_template, resolve_theme
 
 if TYPE_CHECKING:
-    import jinja2
-
     from efop_author.model import Course, Module
 
 SHARED_CSS = "css/course.css"
@@ -101,15 +104,82 @@ def _theme_ctx(theme: Theme) -> ThemeCtx:
     return theme_ctx(theme.name, THEME_CSS if theme.variables else None, theme.logo_href, theme.logo_alt)
 
 
-def render_site(course: Course, target: str, adapter: str) -> tuple[Site, Diagnostics]:
-    """Render ``course`` for ``target``; ``adapter`` is a file of the theme's ``static/js/lms/``."""
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """What rendering needs besides the modules: resolved once per session."""
+
+    theme: Theme
+    env: jinja2.Environment
+    shared: dict[str, bytes]
+    found: tuple[Diagnostic, ...]
+    """Diagnostics of the theme and the shared files, reported by every render."""
+
+
+_SESSION: dict[tuple[object, ...], _Prepared] | None = None
+
+
+@contextmanager
+def render_session() -> Iterator[None]:
+    """Within it, :func:`render_site` resolves the theme, builds the Jinja environment and
+    reads the shared files once per (course folder, theme, options, adapter), not on every
+    call: a build renders its modules a few at a time. Worker processes forked within it
+    inherit what was prepared before (see :func:`prepare`)."""
+    global _SESSION
+    outer, _SESSION = _SESSION, {} if _SESSION is None else _SESSION
+    try:
+        yield
+    finally:
+        _SESSION = outer
+
+
+def prepare(course: Course, adapter: str) -> None:
+    """Resolve the theme, read the shared files and load every template now (in a render
+    session), so that processes forked afterwards start with them."""
+    prepared = _prepare(course, adapter)
+    env = prepared.env
+    for name in env.list_templates(extensions=("html", "xml", "txt", "j2")):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:
+            pass  # reported, with its location, when it is rendered
+
+
+def _prepare(course: Course, adapter: str) -> _Prepared:
+    key = (course.root, course.theme, repr(sorted(course.options.items())), adapter)
+    if _SESSION is not None and key in _SESSION:
+        return _SESSION[key]
     theme, theme_diags = resolve_theme(course.theme, course.root, dict(course.options))
-    diags = Diagnostics(suppressed=frozenset(course.suppress_warnings))
-    diags.extend(theme_diags)  # so that suppress_warnings applies to theme.contrast too
-    env = make_env(theme)
+    diags = Diagnostics()
+    diags.extend(theme_diags)
     shared = _shared_files(theme, adapter, diags)
     shared.update(theme.extra_files())  # theme.yml: variables (theme.css) and logo
+    prepared = _Prepared(theme, make_env(theme), shared, tuple(diags))
+    if _SESSION is not None:
+        _SESSION[key] = prepared
+    return prepared
+
+
+def render_site(course: Course, target: str, adapter: str, *, home: bool = True) -> tuple[Site, Diagnostics]:
+    """Render ``course`` for ``target``; ``adapter`` is a file of the theme's ``static/js/lms/``.
+    ``home``: render the course home too (what bundles and the web target use)."""
+    prepared = _prepare(course, adapter)
+    theme, env = prepared.theme, prepared.env
+    diags = Diagnostics(suppressed=frozenset(course.suppress_warnings))
+    diags.extend(prepared.found)  # so that suppress_warnings applies to theme.contrast too
+    shared = dict(prepared.shared)
     modules = tuple(_render_module(env, theme, course, m, target, diags) for m in course.modules)
+    home_html = _render_home(env, theme, course, target, diags) if home else None
+    site = Site(
+        course=course,
+        target=target,
+        shared=shared,
+        modules=modules,
+        home=home_html.encode("utf-8") if home_html is not None else None,
+    )
+    return site, diags
+
+
+def _render_home(env: jinja2.Environment, theme: Theme, course: Course, target: str, diags: Diagnostics) -> str | None:
     t = make_translator(course.language, theme.ui_strings(course.language))
     home_ctx = HomeContext(
         t=t,
@@ -121,12 +191,4 @@ def render_site(course: Course, target: str, adapter: str) -> tuple[Site, Diagno
         modules=[module_ctx(course, m) for m in course.modules],
         glossary=glossary_ctx(course),
     )
-    home = render_template(env, "home.html", home_ctx, diags, course.root)
-    site = Site(
-        course=course,
-        target=target,
-        shared=shared,
-        modules=modules,
-        home=home.encode("utf-8") if home is not None else None,
-    )
-    return site, diags
+    return render_template(env, "home.html", home_ctx, diags, course.root)

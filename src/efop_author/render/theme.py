@@ -18,6 +18,7 @@ warning. Guide for designers: ``docs/themes.md``.
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from collections.abc import Iterator
@@ -41,6 +42,7 @@ KEYS = ("name", "extends", "options", "variables", "logo", "logo_alt", "strings"
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
+@functools.lru_cache(maxsize=1)
 def builtin_theme_dir() -> Path:
     """The built-in default theme: inside the installed package, else the source checkout's."""
     installed = Path(efop_author.__file__).parent / "themes" / BUILTIN

@@ -8,6 +8,7 @@ official-XSD pass agree (see ``docs/validate.md`` for the few deliberate differe
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +30,20 @@ _NAME_START = (
     "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
 )
 _NAME_CHAR = _NAME_START + r"\-.0-9\u00b7\u0300-\u036f\u203f-\u2040"
-NCNAME = re.compile(f"[{_NAME_START}][{_NAME_CHAR}]*")
+_NCNAME_ASCII = re.compile(r"[A-Z_a-z][A-Z_a-z\-.0-9]*")
+"""The same pattern restricted to ASCII, which is what names nearly always are: compiling
+the full one costs about 6 ms, so it is compiled only for a name that needs it."""
+
+
+@functools.lru_cache(maxsize=1)
+def _ncname_full() -> re.Pattern[str]:
+    return re.compile(f"[{_NAME_START}][{_NAME_CHAR}]*")
+
+
+def is_ncname(value: str) -> bool:
+    """XML ``NCName`` (no collapsing)."""
+    pattern = _NCNAME_ASCII if value.isascii() else _ncname_full()
+    return pattern.fullmatch(value) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +86,7 @@ def token_enum(*values: str) -> SimpleType:
 
 
 def _ncname(value: str) -> str | None:
-    return None if NCNAME.fullmatch(collapse(value)) else "type"
+    return None if is_ncname(collapse(value)) else "type"
 
 
 ID = SimpleType("xs:ID", _ncname, kind="id")
