@@ -8,6 +8,8 @@ wrapped in :class:`markupsafe.Markup`; every other string is escaped by autoesca
 
 from __future__ import annotations
 
+import functools
+
 import json
 import re
 from collections.abc import Callable
@@ -63,8 +65,12 @@ class _TextExtractor(HTMLParser):
         self.parts.append(data)
 
 
+@functools.lru_cache(maxsize=4096)
 def html_to_text(fragment: str) -> str:
-    """Plain text of an HTML fragment (tags dropped, entities decoded, spaces collapsed)."""
+    """Plain text of an HTML fragment (tags dropped, entities decoded, spaces collapsed).
+    Quiz strings are converted twice (page and run-time data) and are mostly plain text."""
+    if "<" not in fragment and "&" not in fragment:
+        return " ".join(fragment.split())
     parser = _TextExtractor()
     parser.feed(fragment)
     parser.close()
