@@ -125,18 +125,21 @@ def test_failure_while_writing_keeps_previous_zip(tmp_path, monkeypatch):
     sheet_before = (tmp_path / "demo-scorm12.moodle.md").read_bytes()
 
     calls = {"n": 0}
-    real = zipfile.ZipFile.writestr
+    real = writer._write_zip32
 
-    def failing_writestr(self, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 3:  # in the middle of the archive
-            raise OSError(28, "No space left on device")
-        return real(self, *args, **kwargs)
+    def disk_full(entries, fileobj, date_time):
+        class HalfFull:
+            def write(self, data):
+                calls["n"] += 1
+                fileobj.write(data[: len(data) // 2])  # in the middle of the archive
+                raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(zipfile.ZipFile, "writestr", failing_writestr)
+        real(entries, HalfFull(), date_time)
+
+    monkeypatch.setattr(writer, "_write_zip32", disk_full)
     with pytest.raises(PackageError):
         write_package(_pkg(marker=b"v2"), tmp_path)
-    assert calls["n"] == 3
+    assert calls["n"] == 1
     assert first.read_bytes() == before
     assert (tmp_path / "demo-scorm12.moodle.md").read_bytes() == sheet_before
     assert _no_temp_files(tmp_path)
@@ -163,7 +166,7 @@ def test_non_os_error_also_cleans_up(tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(zipfile.ZipFile, "writestr", boom)
+    monkeypatch.setattr(writer, "_deflate", boom)
     with pytest.raises(RuntimeError):
         write_package(_pkg(marker=b"v2"), tmp_path)
     assert first.read_bytes() == before
@@ -256,3 +259,59 @@ def test_orchestrator_helpers(tmp_path, monkeypatch):
     monkeypatch.setattr(writer.os, "replace", real)
     assert dest.read_bytes() == data
     assert _no_temp_files(tmp_path)
+
+
+def _real_packages() -> list[Package]:
+    """Packages of the real course: every target, per module and bundled."""
+    from efop_author.load import load_course
+    from efop_author.render.site import render_site
+    from efop_author.targets import get_target
+
+    course, diags = load_course(Path(__file__).resolve().parents[1] / "content")
+    assert course is not None and not diags.errors
+    packages = []
+    for name in ("scorm12", "scorm2004", "xapi", "cmi5"):
+        target = get_target(name)
+        site, _ = render_site(course, name, target.lms_adapter)
+        for bundle in (False, True):
+            packages.extend(target.package(course, site, bundle=bundle))
+    return packages
+
+
+def _zipfile_bytes(pkg: Package) -> bytes:
+    """The same package written entry by entry with the standard library's zipfile."""
+    import io
+
+    buf = io.BytesIO()
+    writer._write_zip64(writer.ordered_files(pkg.files), buf, writer.zip_date_time())
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("epoch", [None, "1700000000"])
+def test_archive_is_the_one_zipfile_writes(monkeypatch, epoch):
+    """The writer assembles archives itself (so that the shared run-time files are
+    compressed once per build): byte for byte what zipfile writes, and zipfile reads it."""
+    if epoch is None:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    else:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    for pkg in (_pkg(), *_real_packages()):
+        data = zip_bytes(pkg)
+        assert data == _zipfile_bytes(pkg), pkg.name
+        import io
+
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            assert zf.testzip() is None
+            assert {i.filename: zf.read(i) for i in zf.infolist()} == {f.arcname: f.data for f in pkg.files}
+
+
+def test_many_entries_fall_back_to_zipfile_with_zip64(monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    files = tuple(PackageFile(f"d/f{i:05d}.txt", b"x") for i in range(0xFFFF))
+    pkg = Package(name="big.zip", files=files)
+    data = zip_bytes(pkg)
+    assert data == _zipfile_bytes(pkg)
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert len(zf.infolist()) == 0xFFFF
