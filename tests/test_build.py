@@ -166,13 +166,18 @@ def _build_in_fresh_process(course: Path, out: Path, jobs: int, targets: tuple[s
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def _real_course_with(tmp_path: Path, page_glob: str, addition: str) -> Path:
+    """A copy of the real course, ``addition`` appended to the page ``page_glob``."""
+    course = tmp_path / "course"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "content", course)
+    page = next((course / "modules").glob(page_glob))
+    page.write_text(page.read_text(encoding="utf-8") + addition, encoding="utf-8")
+    return course
+
+
 def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
     """Per-module work on several processes gives the same bytes and the same diagnostics."""
-    content = Path(__file__).resolve().parents[1] / "content"
-    course = tmp_path / "course"
-    shutil.copytree(content, course)
-    page = next((course / "modules").glob("03-*/02-*.md"))
-    page.write_text(page.read_text(encoding="utf-8") + "\n# Un titre de niveau 1 : à corriger\n", encoding="utf-8")
+    course = _real_course_with(tmp_path, "03-*/02-*.md", "\n# Un titre de niveau 1 : à corriger\n")
     runs = {}
     for jobs in (1, 2):
         out = tmp_path / f"j{jobs}"
@@ -188,15 +193,11 @@ def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
 def test_lint_error_found_alongside_the_workers_writes_nothing(tmp_path: Path) -> None:
     """With several processes the lints run while the workers package: an error they find
     still fails the build with the serial build's diagnostics, and nothing is written."""
-    content = Path(__file__).resolve().parents[1] / "content"
-    course = tmp_path / "course"
-    shutil.copytree(content, course)
-    page = next((course / "modules").glob("04-*/02-*.md"))
-    page.write_text(page.read_text(encoding="utf-8") + "\nVoir [](https://example.org/vide).\n", encoding="utf-8")
+    course = _real_course_with(tmp_path, "04-*/02-*.md", "\nVoir [](https://example.org/vide).\n")
     runs = {}
     for jobs in (1, 2):
         out = tmp_path / f"j{jobs}"
-        (out).mkdir()
+        out.mkdir()
         (out / "ancien.zip").write_bytes(b"previous build")
         result = _build_in_fresh_process(course, out, jobs, ("scorm12",))
         assert not result["ok"] and result["written"] == []
