@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from efop_author.diagnostics import Diagnostic, Diagnostics, Severity
 from efop_author.messages import t
@@ -59,12 +59,21 @@ def build_course(
     while they render the modules' Markdown, it imports the later stages; while they make
     the first target's per-module packages, it runs the lints on the whole course (packages
     are only staged until then: lint errors still mean nothing is written)."""
-    from efop_author.load import load_course
     from efop_author.parallel import default_jobs
+    from efop_author.render.site import render_session
+
+    jobs = default_jobs() if jobs is None else jobs
+    with render_session():  # theme, templates and shared files: once per build
+        return _build(project, targets=targets, out=out, bundle=bundle, strict=strict, validate=validate,
+                      progress=progress, jobs=jobs)
+
+
+def _build(project: Path, *, targets: Sequence[str], out: Path | None, bundle: bool, strict: bool,
+           validate: bool, progress: Progress | None, jobs: int) -> BuildResult:
+    from efop_author.load import load_course
 
     say = progress or (lambda _msg: None)
-    jobs = default_jobs() if jobs is None else jobs
-    course, diags = load_course(project, jobs=jobs, meanwhile=_import_later_stages)
+    course, diags = load_course(project, jobs=jobs, meanwhile=partial(_prepare_later_stages, targets))
     result = BuildResult(diags)
     names = list(targets) or list(course.targets if course is not None else ())
     lint_found: list[Diagnostic] | None = None
@@ -85,46 +94,43 @@ def build_course(
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".efop-build-", dir=out))
-    from efop_author.render.site import render_session
-
     try:
-        with render_session():  # theme, templates and shared files: once per build
-            outputs: list[_Output] = []
-            for name in names:
-                try:
-                    target = get_target(name)
-                except KeyError:
-                    diags.error("build.unknown-target", t("build.unknown-target", name=name), course.loc)
-                    continue
-                meanwhile = None
-                if lint_found is None:
-                    lint_found = []
-                    meanwhile = partial(_lint_into, lint_found, course)
-                made, found = _produce_all(course, name, bundle=bundle, validate=validate, jobs=jobs, stage=stage,
-                                           meanwhile=meanwhile)
-                if meanwhile is not None:
-                    diags.extend(lint_found)
-                    if diags.has_errors(strict):  # as if the lints had run first: nothing produced
-                        _promote(diags, strict)
-                        return result
-                for d in dict.fromkeys(found):  # chunks repeat course-level findings (theme...): once each
-                    diags.add(d)
-                for o in made:
-                    say(t("build.packaged", name=o.name, target=target.title))
-                outputs.extend(made)
-            if lint_found is None:  # no known target to overlap with
-                diags.extend(_lint(course))
-            if diags.has_errors(strict):
-                _promote(diags, strict)
-                return result
-            for o in outputs:
-                if o.package is not None:
-                    result.written.append(write_dir(o.package, out))
-                    continue
-                for side in (*o.extra, o.name):
-                    os.replace(stage / side, out / side)
-                result.written.append(out / o.name)
+        outputs: list[_Output] = []
+        for name in names:
+            try:
+                target = get_target(name)
+            except KeyError:
+                diags.error("build.unknown-target", t("build.unknown-target", name=name), course.loc)
+                continue
+            meanwhile = None
+            if lint_found is None:
+                lint_found = []
+                meanwhile = partial(_lint_into, lint_found, course)
+            made, found = _produce_all(course, name, bundle=bundle, validate=validate, jobs=jobs, stage=stage,
+                                       meanwhile=meanwhile)
+            if meanwhile is not None:
+                diags.extend(lint_found)
+                if diags.has_errors(strict):  # as if the lints had run first: nothing produced
+                    _promote(diags, strict)
+                    return result
+            for d in dict.fromkeys(found):  # chunks repeat course-level findings (theme...): once each
+                diags.add(d)
+            for o in made:
+                say(t("build.packaged", name=o.name, target=target.title))
+            outputs.extend(made)
+        if lint_found is None:  # no known target to overlap with
+            diags.extend(_lint(course))
+        if diags.has_errors(strict):
+            _promote(diags, strict)
             return result
+        for o in outputs:
+            if o.package is not None:
+                result.written.append(write_dir(o.package, out))
+                continue
+            for side in (*o.extra, o.name):
+                os.replace(stage / side, out / side)
+            result.written.append(out / o.name)
+        return result
     finally:
         shutil.rmtree(stage, ignore_errors=True)
         if created and not any(out.iterdir()):
@@ -143,9 +149,22 @@ class _Output:
     """Folder targets (web): the package itself, written at the end."""
 
 
+def _prepare_later_stages(targets: Sequence[str], root: Path, settings: Mapping[str, Any]) -> None:
+    """Run while the workers load the modules, so that the workers of the next stages
+    inherit it: import what rendering, packaging, validation and the lints need, and
+    prepare the theme for the first target."""
+    from efop_author.render.site import prepare
+    from efop_author.targets import TARGETS
+
+    _import_later_stages()
+    names = list(targets) or [str(x) for x in settings.get("targets") or ["scorm12"]]
+    if names and names[0] in TARGETS:
+        prepare(root, str(settings.get("theme") or "default"), dict(settings.get("theme_options") or {}),
+                TARGETS[names[0]].lms_adapter)
+
+
 def _import_later_stages() -> None:
-    """Import what rendering, packaging, validation and the lints need (run while the
-    workers load the modules, so that the workers of the next stages inherit it)."""
+    """Import what rendering, packaging, validation and the lints need."""
     import encodings.cp437  # zipfile, reading back entry names
 
     import efop_author.lint.a11y
@@ -196,7 +215,8 @@ def _produce_all(
         if meanwhile is not None:
             meanwhile()
         return _produce(course, name, bundle=bundle, validate=validate, stage=stage)
-    prepare(course, get_target(name).lms_adapter)  # once, before the workers are forked
+    # Usually done already, while the modules were loaded; once, before the workers fork.
+    prepare(course.root, course.theme, course.options, get_target(name).lms_adapter)
 
     def one(index: int) -> tuple[list[_Output], list[Diagnostic]]:
         part = replace(course, modules=modules[index : index + 1])

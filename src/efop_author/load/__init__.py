@@ -7,8 +7,9 @@ All problems are collected; the caller decides (errors -> exit 1).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,9 @@ from efop_author.model import (
 )
 
 COURSE_FILES = ("course.yml", "course.yaml")
+
+Meanwhile = Callable[[Path, Mapping[str, Any]], None]
+"""Work for the loading process while workers render the modules (see :func:`load_course`)."""
 
 
 def _check_iri(value: Any) -> str | None:
@@ -101,7 +105,7 @@ class _ModuleSource:
 
 
 class Loader:
-    def __init__(self, root: Path, jobs: int = 1, meanwhile: Callable[[], None] | None = None) -> None:
+    def __init__(self, root: Path, jobs: int = 1, meanwhile: Meanwhile | None = None) -> None:
         self.root = root.resolve()
         self.jobs = jobs
         """Worker processes for the per-module pass (see :mod:`efop_author.parallel`)."""
@@ -331,7 +335,8 @@ class Loader:
 
         modules = []
         meanwhile, self.meanwhile = self.meanwhile, None  # once, even if load() is called again
-        for module, diags in pmap(one, len(todo), self.jobs, meanwhile=meanwhile):
+        task = partial(meanwhile, self.root, course) if meanwhile is not None else None
+        for module, diags in pmap(one, len(todo), self.jobs, meanwhile=task):
             modules.append(module)
             self.diags.extend(diags)
         return modules
@@ -413,13 +418,14 @@ class Loader:
 
 
 def load_course(
-    root: Path | str, *, jobs: int = 1, meanwhile: Callable[[], None] | None = None
+    root: Path | str, *, jobs: int = 1, meanwhile: Meanwhile | None = None
 ) -> tuple[Course | None, Diagnostics]:
     """Load a course project. Returns (course or None when unusable, diagnostics).
 
-    ``jobs`` > 1 renders the modules' Markdown in that many worker processes; ``meanwhile``
-    is called once by this process while they do (or before the per-module pass when the
-    load is serial), if the course gets that far."""
+    ``jobs`` > 1 renders the modules' Markdown in that many worker processes; if the course
+    gets that far, ``meanwhile(root, settings)`` is called once by this process while they do
+    (or before the per-module pass when the load is serial), with the course folder and the
+    checked values of ``course.yml`` (``theme``, ``theme_options``, ``targets``...)."""
     loader = Loader(Path(root), jobs, meanwhile)
     course = loader.load()
     return course, loader.diags

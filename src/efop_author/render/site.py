@@ -11,10 +11,11 @@ worst-case size of the module's resume state; build.py turns a SCORM 1.2 size ov
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -132,10 +133,11 @@ def render_session() -> Iterator[None]:
         _SESSION = outer
 
 
-def prepare(course: Course, adapter: str) -> None:
-    """Resolve the theme, read the shared files and load every template now (in a render
-    session), so that processes forked afterwards start with them."""
-    prepared = _prepare(course, adapter)
+def prepare(root: Path | None, theme: str, options: Mapping[str, Any], adapter: str) -> None:
+    """Resolve the theme of a course (its folder, ``theme`` and ``theme_options``), read the
+    shared files and load every template now, in a render session, so that processes forked
+    afterwards start with them."""
+    prepared = _prepare(root, theme, options, adapter)
     env = prepared.env
     for name in env.list_templates(extensions=("html", "xml", "txt", "j2")):
         try:
@@ -144,11 +146,11 @@ def prepare(course: Course, adapter: str) -> None:
             pass  # reported, with its location, when it is rendered
 
 
-def _prepare(course: Course, adapter: str) -> _Prepared:
-    key = (course.root, course.theme, repr(sorted(course.options.items())), adapter)
+def _prepare(root: Path | None, name: str, options: Mapping[str, Any], adapter: str) -> _Prepared:
+    key = (root, name, repr(sorted(options.items())), adapter)
     if _SESSION is not None and key in _SESSION:
         return _SESSION[key]
-    theme, theme_diags = resolve_theme(course.theme, course.root, dict(course.options))
+    theme, theme_diags = resolve_theme(name, root, dict(options))
     diags = Diagnostics()
     diags.extend(theme_diags)
     shared = _shared_files(theme, adapter, diags)
@@ -162,7 +164,7 @@ def _prepare(course: Course, adapter: str) -> _Prepared:
 def render_site(course: Course, target: str, adapter: str, *, home: bool = True) -> tuple[Site, Diagnostics]:
     """Render ``course`` for ``target``; ``adapter`` is a file of the theme's ``static/js/lms/``.
     ``home``: render the course home too (what bundles and the web target use)."""
-    prepared = _prepare(course, adapter)
+    prepared = _prepare(course.root, course.theme, course.options, adapter)
     theme, env = prepared.theme, prepared.env
     diags = Diagnostics(suppressed=frozenset(course.suppress_warnings))
     diags.extend(prepared.found)  # so that suppress_warnings applies to theme.contrast too
