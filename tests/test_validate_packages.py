@@ -201,6 +201,21 @@ def test_credentials_are_errors(code: str, text: bytes) -> None:
     assert code in errors(make_zip({**scorm_files(), "app.js": text}))
 
 
+def test_clean_contents_are_scanned_once_but_every_finding_is_reported() -> None:
+    """Contents scanned clean are remembered (run-time files shared by every package of a
+    course); a member with the same name and size but other bytes is still scanned."""
+    leaky = b'var conf = {endpoint: "https://lrs.example/xapi/", password: "hunter22"};'
+    clean = leaky.replace(b'password: "hunter22"', b'name: "efop-author1"')
+    assert len(clean) == len(leaky)
+    for _ in range(2):
+        assert not any(c.startswith("security.") for c in errors(make_zip({**scorm_files(), "app.js": clean})))
+    for _ in range(2):  # findings are reported every time, never remembered as clean
+        assert "security.lrs-credentials" in errors(make_zip({**scorm_files(), "app.js": leaky}))
+    remote = b'<script src="https://cdn.example.org/x.js"></script>'
+    for _ in range(2):
+        assert "portability.remote-resource" in warnings(make_zip({**scorm_files(), "index.html": remote}))
+
+
 def test_remote_resources_are_warnings() -> None:
     page = (b'<html><head><link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Roboto">'
             b'<script src="https://cdn.jsdelivr.net/npm/x.js"></script>'

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import re
 from urllib.parse import unquote_to_bytes, urlsplit
 
@@ -130,6 +131,14 @@ def _remote_urls(data: bytes, ext: str) -> list[tuple[int, bytes]]:
     return found
 
 
+_CLEAN: set[tuple[str, bytes]] = set()
+"""(extension, BLAKE2 digest) of contents scanned without any finding in this process: the
+run-time files are the same in every package of a course, so a build (or a validation of
+its packages) scans them once. Only clean contents are remembered, by a digest that cannot
+be forged to match; findings are always computed and reported for each package."""
+_CLEAN_MAX = 1024
+
+
 def scan_package(source: Source, inv: Inventory, ctx: Context) -> None:
     """Scan every text member; report credentials (errors) and remote resources (warnings)."""
     remote_total = 0
@@ -144,11 +153,21 @@ def scan_package(source: Source, inv: Inventory, ctx: Context) -> None:
             if exc.args and exc.args[0] != "too-large":
                 ctx.error("zip.corrupt-entry", name, reason=exc.args[0])
             continue
+        key = (ext, hashlib.blake2b(data, digest_size=20).digest())
+        if key in _CLEAN:
+            continue
+        found_before = len(ctx.items)
         scan_credentials(data, name, ctx)
         if remote_total >= MAX_REMOTE_PER_PACKAGE:
             continue
+        urls = _remote_urls(data, ext)
+        if not urls and len(ctx.items) == found_before:
+            if len(_CLEAN) >= _CLEAN_MAX:
+                _CLEAN.clear()
+            _CLEAN.add(key)
+            continue
         seen: set[bytes] = set()
-        for pos, url in _remote_urls(data, ext):
+        for pos, url in urls:
             if url in seen or len(seen) >= MAX_REMOTE_PER_FILE:
                 continue
             seen.add(url)
