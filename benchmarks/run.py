@@ -157,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     # The warm-up writes the .pyc files, outside the tree.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(a.work / "pycache")
+    # Compiled templates likewise (efop-author keeps them in the user's cache folder, as
+    # Python keeps .pyc files): written by the warm-up, in a folder of the benchmark.
+    env["EFOP_AUTHOR_CACHE_DIR"] = str(a.work / "cache")
     a.work.mkdir(parents=True, exist_ok=True)
 
     a.load_before = loadavg()
