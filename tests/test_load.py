@@ -136,3 +136,41 @@ def test_non_utf8_file(course: Path) -> None:
 def test_not_a_project(tmp_path: Path) -> None:
     c, diags = load_course(tmp_path)
     assert c is None and [d.code for d in diags] == ["load.missing-file"]
+
+
+def test_plain_quiz_strings_shortcut_gives_what_the_parser_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Quiz strings without inline syntax skip markdown-it: same HTML, text and diagnostics
+    as parsing them, on generated strings and on the whole real course."""
+    import random
+
+    from efop_author.diagnostics import Diagnostics, SourceLocation
+    from efop_author.load import markdown as md
+    from efop_author.model import GlossaryEntry
+
+    glossary = (GlossaryEntry(term="QPV", expansion="quartier prioritaire", definition=None,
+                              loc=SourceLocation("glossary.yml", 1)),)
+
+    def render(text: str, shortcut: bool) -> tuple[object, list[str]]:
+        monkeypatch.setattr(md, "PLAIN_INLINE_SHORTCUT", shortcut)
+        ctx = md.ModuleContext(root=Path("/tmp"), module_dir=Path("/tmp"), module_id="m", page_files={},
+                               other_modules={}, glossary=glossary, allow_html=False, diags=Diagnostics())
+        out = md.render_markdown(text, page_id="p", path=Path("/tmp/p.md"), display_path="p.md",
+                                 line_offset=0, ctx=ctx, inline=True)
+        return out, [d.format() for d in ctx.diags]
+
+    rng = random.Random(5)
+    alphabet = list("ab QPV éà:;-+#$%=@{}^\"'\t,.?09") + list("\\`*_~[]!<>&\n")
+    plain = 0
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 15)))
+        plain += not md._INLINE_SYNTAX.search(text)
+        assert render(text, True) == render(text, False), text
+    assert plain > 500  # the shortcut was taken often enough to be compared
+
+    content = Path(__file__).resolve().parents[1] / "content"
+    monkeypatch.setattr(md, "PLAIN_INLINE_SHORTCUT", True)
+    fast, fast_diags = load_course(content)
+    monkeypatch.setattr(md, "PLAIN_INLINE_SHORTCUT", False)
+    slow, slow_diags = load_course(content)
+    assert fast == slow and fast is not None
+    assert [d.format() for d in fast_diags] == [d.format() for d in slow_diags]

@@ -34,7 +34,6 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from efop_author.diagnostics import Diagnostics, SourceLocation
-from efop_author.load.sanitize import sanitize_html
 from efop_author.load.source import RealPaths
 from efop_author.messages import t
 from efop_author.model import Asset, GlossaryEntry, Heading
@@ -177,15 +176,40 @@ def render_markdown(
     """Render one Markdown text of a page (body, or an inline string from a quiz)."""
     md = parser()
     env: dict[str, Any] = {}
-    tokens = md.parseInline(text, env) if inline else md.parse(text, env)
+    if not inline:
+        tokens = md.parse(text, env)
+    elif PLAIN_INLINE_SHORTCUT and not _INLINE_SYNTAX.search(text):
+        tokens = _plain_inline(text)
+    else:
+        tokens = md.parseInline(text, env)
     state = _PageState(page_id, path, display_path, line_offset, ctx)
     state.walk(tokens)
     body = md.renderer.render(tokens, md.options, env)
     if inline and body.startswith("<p>") and body.endswith("</p>\n") and body.count("<p>") == 1:
         body = body[3:-5]
     if ctx.allow_html and state.saw_html:
+        from efop_author.load.sanitize import sanitize_html  # html.parser: only for raw HTML
+
         body = sanitize_html(body)
     return RenderedMarkdown(body, tuple(state.headings), " ".join("".join(state.text_parts).split()))
+
+
+PLAIN_INLINE_SHORTCUT = True
+"""Quiz strings without any inline syntax skip the parser (tests turn it off to compare)."""
+
+_INLINE_SYNTAX = re.compile(r"[\\`*_~\[\]!<>&\n\r\x00]")
+"""Characters that can start inline Markdown (with strikethrough and footnotes) or that the
+parser normalises. A string without any of them parses to a single text token: most choices
+and feedbacks of a quiz (« Vrai », « Bonne réponse : … »), rendered by the hundred."""
+
+
+def _plain_inline(text: str) -> list[Token]:
+    """What ``parseInline`` returns for ``text`` when it has no inline syntax."""
+    inline = Token("inline", "", 0)
+    inline.content = text
+    inline.map = [0, 1]
+    inline.children = [_text(text)]
+    return [inline]
 
 
 class _PageState:

@@ -7,13 +7,20 @@ that do not pair, ordering items that repeat, fill-in without accepted answers.
 
 from __future__ import annotations
 
-import difflib
 import string
 from collections.abc import Callable
 from typing import Any
 
 from efop_author.diagnostics import Diagnostics, SourceLocation
-from efop_author.load.schema import Field, check_id, check_mapping, check_positive, check_score, line_of
+from efop_author.load.schema import (
+    Field,
+    check_id,
+    check_mapping,
+    check_positive,
+    check_score,
+    close_matches,
+    line_of,
+)
 from efop_author.load.yaml_marks import LMap
 from efop_author.messages import t
 from efop_author.model import QUESTION_TYPES, Choice, MatchPair, OrderItem, Question, Quiz
@@ -96,7 +103,7 @@ def _question(raw: Any, path: str, line: int, diags: Diagnostics, inline: Inline
         return None
     qtype = raw.get("type")
     if qtype not in QUESTION_TYPES:
-        near = difflib.get_close_matches(str(qtype), QUESTION_TYPES, n=1, cutoff=0.5)
+        near = close_matches(str(qtype), QUESTION_TYPES, n=1, cutoff=0.5)
         hint = t("load.did-you-mean", name=near[0]) if near else t("load.known-keys", keys=", ".join(QUESTION_TYPES))
         diags.error("quiz.unknown-type", t("quiz.unknown-type", type=qtype) + " " + hint,
                     SourceLocation(path, line_of(raw, "type", line)))

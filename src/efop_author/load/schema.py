@@ -6,7 +6,6 @@ Each field declares its type, whether it is required and its default. Unknown ke
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -62,7 +61,7 @@ def check_mapping(
     out: dict[str, Any] = {}
     for key in data:
         if key not in fields:
-            near = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
+            near = close_matches(key, list(fields), n=1, cutoff=0.6)
             hint = t("load.did-you-mean", name=near[0]) if near else t("load.known-keys", keys=", ".join(sorted(fields)))
             diags.error(
                 "load.unknown-key",
@@ -139,3 +138,10 @@ def check_positive(value: Any) -> str | None:
 
 def check_nonempty(value: Any) -> str | None:
     return None if str(value).strip() else "load.empty-text"
+
+
+def close_matches(word: str, candidates: list[str] | tuple[str, ...], *, n: int, cutoff: float) -> list[str]:
+    """``difflib.get_close_matches``, imported only when there is a mistake to explain."""
+    import difflib
+
+    return difflib.get_close_matches(word, list(candidates), n=n, cutoff=cutoff)

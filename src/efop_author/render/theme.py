@@ -17,7 +17,6 @@ warning. Guide for designers: ``docs/themes.md``.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import math
 import re
@@ -30,6 +29,7 @@ import jinja2
 
 import efop_author
 from efop_author.diagnostics import Diagnostics, SourceLocation, loc_of
+from efop_author.load.schema import close_matches
 from efop_author.load.yaml_marks import LMap, YamlError, load_yaml
 from efop_author.messages import t as msg
 from efop_author.render import palette
@@ -147,7 +147,7 @@ def _read_manifest(folder: Path, diags: Diagnostics, root: Path | None) -> dict[
 
 
 def _hint(name: str, known: list[str]) -> str:
-    near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    near = close_matches(name, known, n=1, cutoff=0.6)
     return msg("theme.did-you-mean", name=near[0]) if near else ""
 
 
