@@ -326,6 +326,32 @@ def test_inspector_xapi_mode(preview, new_page) -> None:
     expect(page.locator('[data-efi-out="xapi-source"]')).to_contain_text("LRS fictif")
 
 
+def test_preview_interfaces_pass_axe(preview, new_page, axe_check) -> None:
+    """Designers use the inspector (both modes) and the build-error overlay too: WCAG 2.1 AA
+    by axe-core, the module itself excluded (checked by the theme and content tests)."""
+    from browser.conftest import format_violations
+
+    server, root = preview()
+    page = new_page()
+    page.goto(server.url + "__efop__/inspect/intro/")
+    page.wait_for_function("window.__efopCalls.some(c => c.name === 'LMSInitialize')", timeout=10000)
+    outside_module = {"exclude": [["iframe"]]}
+    violations = axe_check(page, context=outside_module)
+    assert violations == [], format_violations(violations)
+    page.locator('[data-efi="mode-xapi"]').click()
+    page.wait_for_function("window.__efopStatements.length > 0", timeout=10000)
+    expect(page.locator(".efi-statements pre").first).to_have_attribute("tabindex", "0")
+    violations = axe_check(page, context=outside_module)
+    assert violations == [], format_violations(violations)
+
+    page.goto(server.url + "intro/index.html")
+    edit(root / PAGE_FILE, "title: Bienvenue", "title: Bienvenue : ici")
+    overlay = page.locator('[data-efop-preview="errors"]')
+    expect(overlay).to_be_visible(timeout=3000)
+    violations = axe_check(page, context={"include": [['[data-efop-preview="errors"]']]})
+    assert violations == [], format_violations(violations)
+
+
 def test_preview_additions_never_in_packages(preview, tmp_path: Path) -> None:
     server, root = preview()
     snap = server.builder.snapshot

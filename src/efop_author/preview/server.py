@@ -529,7 +529,7 @@ class PreviewHTTPServer(ThreadingHTTPServer):
 </header>
 <div class="efi-layout">
   <div class="efi-stage"><iframe id="efi-frame" name="sco" title="{html.escape(s['frame-title'])}"></iframe></div>
-  <aside class="efi-panel" id="efi-panel" aria-label="{html.escape(s['panel'])}">
+  <aside class="efi-panel" id="efi-panel" aria-label="{html.escape(s['panel'])}" tabindex="0">
     <section class="efi-summary" aria-labelledby="efi-summary-h">
       <h2 id="efi-summary-h">{html.escape(s['summary'])}</h2>
       <dl class="efi-facts">
@@ -544,11 +544,11 @@ class PreviewHTTPServer(ThreadingHTTPServer):
     </section>
     <section aria-labelledby="efi-calls-h">
       <h2 id="efi-calls-h">{html.escape(s['calls'])} (<span data-efi-out="count">0</span>)</h2>
-      <div class="efi-scroll"><table class="efi-log"><thead><tr><th scope="col">#</th><th scope="col">{html.escape(s['call'])}</th><th scope="col">{html.escape(s['value'])}</th><th scope="col">{html.escape(s['result'])}</th></tr></thead><tbody data-efi-out="calls"></tbody></table></div>
+      <div class="efi-scroll" tabindex="0" role="region" aria-labelledby="efi-calls-h"><table class="efi-log"><thead><tr><th scope="col">#</th><th scope="col">{html.escape(s['call'])}</th><th scope="col">{html.escape(s['value'])}</th><th scope="col">{html.escape(s['result'])}</th></tr></thead><tbody data-efi-out="calls"></tbody></table></div>
     </section>
     <section aria-labelledby="efi-data-h">
       <h2 id="efi-data-h">{html.escape(s['data'])}</h2>
-      <div class="efi-scroll"><table class="efi-log"><thead><tr><th scope="col">{html.escape(s['element'])}</th><th scope="col">{html.escape(s['value'])}</th></tr></thead><tbody data-efi-out="cmi"></tbody></table></div>
+      <div class="efi-scroll" tabindex="0" role="region" aria-labelledby="efi-data-h"><table class="efi-log"><thead><tr><th scope="col">{html.escape(s['element'])}</th><th scope="col">{html.escape(s['value'])}</th></tr></thead><tbody data-efi-out="cmi"></tbody></table></div>
     </section>
     <section aria-labelledby="efi-xapi-h">
       <h2 id="efi-xapi-h">{html.escape(s['statements'])} (<span data-efi-out="xcount">0</span>)</h2>

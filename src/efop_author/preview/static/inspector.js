@@ -445,6 +445,8 @@
       var h = el('p', verb + ' — ' + obj, 'efi-stmt-title');
       li.appendChild(h);
       var pre = el('pre', JSON.stringify(st, null, 2));
+      pre.tabIndex = 0;  // scrolls sideways: reachable with the keyboard
+      pre.setAttribute('aria-label', h.textContent);
       li.appendChild(pre);
       $('statements').appendChild(li);
       $('xcount').textContent = String(statements.length);
