@@ -11,7 +11,7 @@ worst-case size of the module's resume state; build.py turns a SCORM 1.2 size ov
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,12 +82,7 @@ def _render_module(
     annexes.append(annex_ctx(ANNEX_ACCESSIBILITY, "accessibility", t("accessibility-title"), total))
     data = module_data(course, module, target, [*pages, *annexes], theme.ui_strings(course.language))
     ctx = ModuleDocContext(
-        t=t,
-        lang=course.language,
-        target=target,
-        efop="../efop/",
-        theme=_theme_ctx(theme),
-        course=course_ctx(course, theme.options),
+        **_document_fields(theme, course, target, "../efop/", t),
         module=module_ctx(course, module),
         pages=pages,
         annexes=annexes,
@@ -99,6 +94,19 @@ def _render_module(
     for asset in module.assets:
         files[asset.arcname] = asset.source.read_bytes()
     return RenderedModule(module=module, files=files, suspend_max=suspend_worst_case(module))
+
+
+def _document_fields(theme: Theme, course: Course, target: str, efop: str, t: Callable[..., str]) -> dict[str, Any]:
+    """What every document's context has: translator, language, target, path to ``efop/``,
+    theme and course."""
+    return {
+        "t": t,
+        "lang": course.language,
+        "target": target,
+        "efop": efop,
+        "theme": _theme_ctx(theme),
+        "course": course_ctx(course, theme.options),
+    }
 
 
 def _theme_ctx(theme: Theme) -> ThemeCtx:
@@ -184,12 +192,7 @@ def render_site(course: Course, target: str, adapter: str, *, home: bool = True)
 def _render_home(env: jinja2.Environment, theme: Theme, course: Course, target: str, diags: Diagnostics) -> str | None:
     t = make_translator(course.language, theme.ui_strings(course.language))
     home_ctx = HomeContext(
-        t=t,
-        lang=course.language,
-        target=target,
-        efop="efop/",
-        theme=_theme_ctx(theme),
-        course=course_ctx(course, theme.options),
+        **_document_fields(theme, course, target, "efop/", t),
         modules=[module_ctx(course, m) for m in course.modules],
         glossary=glossary_ctx(course),
     )
