@@ -20,6 +20,9 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 class LMap(dict):  # type: ignore[type-arg]
     """A dict that knows its own line and the line of each of its keys (1-based)."""
 
@@ -84,6 +87,8 @@ def load_yaml(text: str, line_offset: int = 0) -> Any:
 
 
 def _construct(loader: Any, node: yaml.Node, offset: int, problems: list[YamlProblem]) -> Any:
+    if node.tag == _STR and isinstance(node, yaml.ScalarNode):
+        return node.value  # what SafeConstructor.construct_yaml_str returns, without its dispatch
     line = node.start_mark.line + 1 + offset
     if isinstance(node, yaml.MappingNode):
         result = LMap()
