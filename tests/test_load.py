@@ -174,3 +174,35 @@ def test_plain_quiz_strings_shortcut_gives_what_the_parser_gives(monkeypatch: py
     slow, slow_diags = load_course(content)
     assert fast == slow and fast is not None
     assert [d.format() for d in fast_diags] == [d.format() for d in slow_diags]
+
+
+def test_yaml_with_lines_gives_the_values_pyyaml_gives() -> None:
+    """Our constructor (lines kept, strings taken as they are) against PyYAML's safe loader
+    on every YAML document of the real course and of the test projects."""
+    import yaml
+
+    from efop_author.load.source import split_front_matter
+    from efop_author.load.yaml_marks import YamlError, load_yaml
+
+    def plain(value: object) -> object:
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value
+
+    repo = Path(__file__).resolve().parents[1]
+    documents = 0
+    for path in sorted([*(repo / "content").rglob("*"), *(repo / "tests" / "roots").rglob("*")]):
+        if path.suffix not in (".yml", ".yaml", ".md") or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".md":
+            text = split_front_matter(text).front or ""
+        try:
+            ours = load_yaml(text)
+        except YamlError:
+            continue  # projects with deliberate mistakes
+        assert plain(ours) == plain(yaml.load(text, Loader=yaml.CSafeLoader)), path
+        documents += 1
+    assert documents > 60
