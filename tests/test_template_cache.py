@@ -98,3 +98,14 @@ def test_default_cache_folder_follows_xdg(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert theme_mod.cache_dir() == tmp_path / "xdg" / "efop-author" / "templates"
     assert (tmp_path / "xdg" / "efop-author" / "templates").is_dir()
+
+
+def test_cache_folder_writable_by_others_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compiled templates are code: a folder others can write to is never read."""
+    shared = tmp_path / "partage"
+    (shared / "templates").mkdir(parents=True)
+    os.chmod(shared / "templates", 0o777)
+    monkeypatch.setenv("EFOP_AUTHOR_CACHE_DIR", str(shared))
+    assert theme_mod.cache_dir() is None
+    os.chmod(shared / "templates", 0o700)
+    assert theme_mod.cache_dir() == shared / "templates"

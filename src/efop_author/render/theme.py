@@ -448,7 +448,8 @@ _CACHE_TAG = f"efop-author {efop_author.__version__}|jinja {jinja2.__version__}|
 def cache_dir() -> Path | None:
     """Where compiled templates are kept: ``EFOP_AUTHOR_CACHE_DIR`` (empty: nowhere), else
     ``$XDG_CACHE_HOME/efop-author`` or ``~/.cache/efop-author``; ``None`` when it cannot be
-    created."""
+    created, or when others could write in it: what is read back from it is code, so a
+    folder of another user or writable by others is not used (memory only)."""
     import os
 
     env = os.environ.get("EFOP_AUTHOR_CACHE_DIR")
@@ -462,7 +463,10 @@ def cache_dir() -> Path | None:
     folder = base / "templates"
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.stat()
     except (OSError, RuntimeError):  # RuntimeError: no home directory
+        return None
+    if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
         return None
     return folder
 
