@@ -5,12 +5,14 @@ Modules of a course are independent once the first loading pass has read every f
 (links between modules are resolved against that pass), so rendering their Markdown, and
 rendering, zipping and validating their packages, can run in parallel.
 
-The work is shared with plain ``os.fork``: no pool, no queue, no helper thread, and not even
+The work is shared with plain ``os.fork``: no pool, no helper thread, and not even
 ``multiprocessing`` to import. Each forked child inherits the task (a closure: nothing is
-pickled on the way in), computes its share of the items, sends back one pickle through a pipe
-and leaves with ``os._exit`` (no ``atexit``, no ``finally`` of the parent runs twice). The
-calling process computes a share too, so ``jobs`` = 2 forks one child. Results come back in
-item order; an exception in a child is raised again in the caller.
+pickled on the way in), takes item numbers from a pipe filled before the fork (whoever is
+free takes the next one), sends back one pickle of its results through another pipe and
+leaves with ``os._exit`` (no ``atexit``, no ``finally`` of the parent runs twice). The
+calling process takes items too, after its own ``meanwhile`` work, so ``jobs`` = 2 forks one
+child. Results come back in item order; an exception in a child is raised again in the
+caller.
 
 Serial execution is used when there are few items, one job, no ``fork``, or other threads
 running (forking a multi-threaded process — the preview server — is unsafe).
