@@ -206,3 +206,30 @@ def test_yaml_with_lines_gives_the_values_pyyaml_gives() -> None:
         assert plain(ours) == plain(yaml.load(text, Loader=yaml.CSafeLoader)), path
         documents += 1
     assert documents > 60
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_two_files_with_one_package_name_are_reported_at_each_reference(course_root, jobs: int) -> None:
+    """« chart é.svg » and « chart-e.svg » both become ``assets/chart-e.svg``: the first one
+    used in the module keeps the name, every use of the other is an error where it is
+    written, across pages (rendered separately, possibly by other processes)."""
+    root = course_root("minimal")
+    assets = root / "modules/01-intro/assets"
+    (assets / "chart é.svg").write_bytes((assets / "chart.svg").read_bytes())
+    (assets / "chart-e.svg").write_bytes((assets / "chart.svg").read_bytes() + b"\n")
+    contenu = root / "modules/01-intro/02-contenu.md"
+    essentiel = root / "modules/01-intro/04-essentiel.md"
+    body = contenu.read_text(encoding="utf-8")
+    contenu.write_text(body + "\n![Graphique A](assets/chart%20%C3%A9.svg)\n\n![Graphique B](assets/chart-e.svg)\n",
+                       encoding="utf-8")
+    first = body.count("\n") + 2
+    end = essentiel.read_text(encoding="utf-8")
+    essentiel.write_text(end + "\n![Graphique C](assets/chart-e.svg)\n\n![Graphique D](assets/chart%20%C3%A9.svg)\n",
+                         encoding="utf-8")
+    course, diags = load_course(root, jobs=jobs)
+    clashes = [(d.loc.path, d.loc.line) for d in diags if d.code == "load.asset-name-clash"]
+    assert clashes == [("modules/01-intro/02-contenu.md", first + 2),
+                       ("modules/01-intro/04-essentiel.md", end.count("\n") + 2)]
+    assert course is not None
+    module = course.modules[0]
+    assert [a.source.name for a in module.assets if a.arcname == "assets/chart-e.svg"] == ["chart é.svg"]
