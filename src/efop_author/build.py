@@ -165,7 +165,7 @@ def _prepare_later_stages(targets: Sequence[str], root: Path, settings: Mapping[
 
 def _import_later_stages() -> None:
     """Import what rendering, packaging, validation and the lints need."""
-    import encodings.cp437  # zipfile, reading back entry names
+    import encodings.cp437  # noqa: F401 - zipfile, reading back entry names
 
     import efop_author.lint.a11y
     import efop_author.lint.french

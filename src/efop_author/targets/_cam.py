@@ -300,29 +300,47 @@ def cp_resource(
     )
 
 
-def cp_bundle_parts(
+CPManifest = Callable[["Course", tuple[str, ...], str, list[etree._Element], list[etree._Element]], bytes]
+"""(course, identifier parts, organization title, items, resources) -> ``imsmanifest.xml``."""
+
+
+def assemble_cp(
     course: Course,
-    module_files_: dict[str, list[str]],
-    shared: list[str],
+    site: Site,
+    *,
+    target: str,
+    bundle: bool,
+    manifest: CPManifest,
     item: Callable[[Course, Module], etree._Element],
     resource: Callable[..., etree._Element],
-) -> tuple[list[etree._Element], list[etree._Element]]:
-    """Items and resources of a whole-course SCORM manifest: one SCO per module, each
-    depending on one ``asset`` resource holding the shared files."""
-    shared_id = shared_resource_id(course)
-    items, resources = [], []
-    for module in course.modules:
-        if module.id not in module_files_:
-            continue
-        items.append(item(course, module))
-        resources.append(
-            resource(
-                xml_id("RES", course.id, module.id),
-                sorted(module_files_[module.id]),
-                href=launch_href(module),
-                depends=(shared_id,) if shared else (),
+    sheet: bool = False,
+) -> list[Package]:
+    """:func:`assemble` for an IMS content-package target (SCORM 1.2, 2004): one SCO per
+    module; in a bundle, each SCO depends on one ``asset`` resource holding the shared
+    files. The target gives its manifest, item and resource makers."""
+
+    def per_module(module: Module, files: list[str]) -> bytes:
+        res = resource(xml_id("RES", course.id, module.id), sorted(files), href=launch_href(module))
+        return manifest(course, (course.id, module.id), module.title, [item(course, module)], [res])
+
+    def whole(module_files_: dict[str, list[str]], shared: list[str]) -> bytes:
+        shared_id = shared_resource_id(course)
+        items, resources = [], []
+        for module in course.modules:
+            if module.id not in module_files_:
+                continue
+            items.append(item(course, module))
+            resources.append(
+                resource(
+                    xml_id("RES", course.id, module.id),
+                    sorted(module_files_[module.id]),
+                    href=launch_href(module),
+                    depends=(shared_id,) if shared else (),
+                )
             )
-        )
-    if shared:
-        resources.append(resource(shared_id, sorted(shared), kind="asset"))
-    return items, resources
+        if shared:
+            resources.append(resource(shared_id, sorted(shared), kind="asset"))
+        return manifest(course, (course.id,), course.title, items, resources)
+
+    return assemble(course, site, target=target, manifest="imsmanifest.xml", bundle=bundle, sheet=sheet,
+                    per_module=per_module, whole=whole)

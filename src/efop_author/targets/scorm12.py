@@ -66,27 +66,13 @@ def _manifest(
     return _cam.tostring(root)
 
 
-def module_manifest(course: Course, module: Module, files: list[str]) -> bytes:
-    """The manifest of a one-module package whose SCO lists ``files`` (sorted)."""
-    href = _cam.launch_href(module)
-    res = _resource(xml_id("RES", course.id, module.id), sorted(files), href=href)
-    return _manifest(course, (course.id, module.id), module.title, [_item(course, module)], [res])
-
-
-def bundle_manifest(course: Course, module_files: dict[str, list[str]], shared: list[str]) -> bytes:
-    """The manifest of a whole-course package: ``module_files`` maps module id → its files."""
-    items, resources = _cam.cp_bundle_parts(course, module_files, shared, _item, _resource)
-    return _manifest(course, (course.id,), course.title, items, resources)
-
-
 class Scorm12:
     name: ClassVar[str] = "scorm12"
     title: ClassVar[str] = "SCORM 1.2"
     lms_adapter: ClassVar[str] = "scorm12.js"
 
     def package(self, course: Course, site: Site, *, bundle: bool = False) -> list[Package]:
-        return _cam.assemble(
-            course, site, target=self.name, manifest="imsmanifest.xml", bundle=bundle, sheet=True,
-            per_module=lambda module, files: module_manifest(course, module, files),
-            whole=lambda per, shared: bundle_manifest(course, per, shared),
+        return _cam.assemble_cp(
+            course, site, target=self.name, bundle=bundle, sheet=True,
+            manifest=_manifest, item=_item, resource=_resource,
         )

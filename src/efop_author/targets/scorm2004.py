@@ -95,26 +95,13 @@ def _manifest(
     return _cam.tostring(root)
 
 
-def module_manifest(course: Course, module: Module, files: list[str]) -> bytes:
-    res = _resource(
-        xml_id("RES", course.id, module.id), sorted(files), href=_cam.launch_href(module)
-    )
-    return _manifest(course, (course.id, module.id), module.title, [_item(course, module)], [res])
-
-
-def bundle_manifest(course: Course, module_files: dict[str, list[str]], shared: list[str]) -> bytes:
-    items, resources = _cam.cp_bundle_parts(course, module_files, shared, _item, _resource)
-    return _manifest(course, (course.id,), course.title, items, resources)
-
-
 class Scorm2004:
     name: ClassVar[str] = "scorm2004"
     title: ClassVar[str] = "SCORM 2004 4th Edition"
     lms_adapter: ClassVar[str] = "scorm2004.js"
 
     def package(self, course: Course, site: Site, *, bundle: bool = False) -> list[Package]:
-        return _cam.assemble(
-            course, site, target=self.name, manifest="imsmanifest.xml", bundle=bundle,
-            per_module=lambda module, files: module_manifest(course, module, files),
-            whole=lambda per, shared: bundle_manifest(course, per, shared),
+        return _cam.assemble_cp(
+            course, site, target=self.name, bundle=bundle,
+            manifest=_manifest, item=_item, resource=_resource,
         )
