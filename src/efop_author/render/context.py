@@ -220,14 +220,19 @@ class ThemeCtx(TypedDict):
     logo_alt: str
 
 
-class ModuleDocContext(TypedDict):
+class DocumentFields(TypedDict):
+    """What the context of every document has."""
+
     t: Translator
     lang: str
     target: str
     efop: str
-    """Relative URL prefix of the shared files (``../efop/``)."""
+    """Relative URL prefix of the shared files (``../efop/`` from a module)."""
     theme: ThemeCtx
     course: CourseCtx
+
+
+class ModuleDocContext(DocumentFields):
     module: ModuleCtx
     pages: list[PageCtx]
     annexes: list[PageCtx]
@@ -236,13 +241,7 @@ class ModuleDocContext(TypedDict):
     """The ``efop-data`` JSON, safe inside ``<script type="application/json">``."""
 
 
-class HomeContext(TypedDict):
-    t: Translator
-    lang: str
-    target: str
-    efop: str
-    theme: ThemeCtx
-    course: CourseCtx
+class HomeContext(DocumentFields):
     modules: list[ModuleCtx]
     glossary: list[GlossaryCtx]
 

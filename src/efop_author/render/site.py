@@ -11,7 +11,7 @@ worst-case size of the module's resume state; build.py turns a SCORM 1.2 size ov
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,9 +25,11 @@ from efop_author.render import RenderedModule, Site
 from efop_author.render.context import (
     ANNEX_ACCESSIBILITY,
     ANNEX_GLOSSARY,
+    DocumentFields,
     HomeContext,
     ModuleDocContext,
     ThemeCtx,
+    Translator,
     annex_ctx,
     course_ctx,
     glossary_ctx,
@@ -96,17 +98,9 @@ def _render_module(
     return RenderedModule(module=module, files=files, suspend_max=suspend_worst_case(module))
 
 
-def _document_fields(theme: Theme, course: Course, target: str, efop: str, t: Callable[..., str]) -> dict[str, Any]:
-    """What every document's context has: translator, language, target, path to ``efop/``,
-    theme and course."""
-    return {
-        "t": t,
-        "lang": course.language,
-        "target": target,
-        "efop": efop,
-        "theme": _theme_ctx(theme),
-        "course": course_ctx(course, theme.options),
-    }
+def _document_fields(theme: Theme, course: Course, target: str, efop: str, t: Translator) -> DocumentFields:
+    return DocumentFields(t=t, lang=course.language, target=target, efop=efop, theme=_theme_ctx(theme),
+                          course=course_ctx(course, theme.options))
 
 
 def _theme_ctx(theme: Theme) -> ThemeCtx:
