@@ -8,34 +8,22 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
+from lrs import cmi5_lms_double
 
 pytestmark = pytest.mark.lrs
 
-HERE = Path(__file__).resolve().parent
 AU_ID = "https://example.org/xapi/demo/intro"
 EXT = "https://w3id.org/xapi/cmi5/context/extensions/"
 ACTOR = {"objectType": "Agent", "name": "Double", "account": {"homePage": "https://lms.example.org", "name": "double-1"}}
 
 
-def _double_module():
-    import sys  # noqa: PLC0415
-    from importlib import util  # noqa: PLC0415
-
-    name = "efop_tests_cmi5_lms_double"
-    if name not in sys.modules:
-        spec = util.spec_from_file_location(name, HERE.parent / "lrs" / "cmi5_lms_double.py")
-        mod = util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
-    return sys.modules[name]
 
 
 @pytest.fixture
 def lms(ralph_lrs):
-    double = _double_module().Cmi5LmsDouble(ralph_lrs.endpoint, ralph_lrs.auth_header)
+    double = cmi5_lms_double.Cmi5LmsDouble(ralph_lrs.endpoint, ralph_lrs.auth_header)
     yield double
     double.close()
 

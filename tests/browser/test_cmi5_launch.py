@@ -17,10 +17,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from browser import xapi_support as X
+from lrs import cmi5_lms_double as D
+from lrs import hanging as H
 
 pytestmark = pytest.mark.lrs
 
-HERE = Path(__file__).resolve().parent
 ADL = "http://adlnet.gov/expapi/verbs/"
 W3 = "https://w3id.org/xapi/cmi5/context/"
 CAT_CMI5 = W3 + "categories/cmi5"
@@ -31,20 +33,8 @@ DEFINED = {"initialized", "completed", "passed", "failed", "terminated"}
 MODULE = "intro"
 
 
-def _load(name: str, path: Path):
-    import sys  # noqa: PLC0415
-    from importlib import util  # noqa: PLC0415
-
-    if name not in sys.modules:
-        spec = util.spec_from_file_location(name, path)
-        mod = util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
-    return sys.modules[name]
 
 
-X = _load("efop_tests_xapi_support", HERE / "xapi_support.py")
-D = _load("efop_tests_cmi5_lms_double", HERE.parent / "lrs" / "cmi5_lms_double.py")
 
 
 # ---------------------------------------------------------------------------
@@ -419,7 +409,6 @@ def test_leaving_without_quitter_terminates_by_keepalive(launch, lms, data, ralp
 # ---------------------------------------------------------------------------
 # a platform that hangs at launch (tests/lrs/hanging.py: accepts, never answers)
 
-H = _load("efop_tests_hanging", HERE.parent / "lrs" / "hanging.py")
 
 
 def _with_param(url: str, name: str, value: str) -> str:

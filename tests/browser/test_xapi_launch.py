@@ -11,30 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 import pytest
+from browser import xapi_support as X
 
 pytestmark = pytest.mark.lrs
 
-HERE = Path(__file__).resolve().parent
-X = None  # xapi_support, loaded below
-
-
-def _support():
-    global X  # noqa: PLW0603
-    if X is None:
-        from importlib import util  # noqa: PLC0415
-        import sys  # noqa: PLC0415
-
-        name = "efop_tests_xapi_support"
-        if name not in sys.modules:
-            spec = util.spec_from_file_location(name, HERE / "xapi_support.py")
-            mod = util.module_from_spec(spec)
-            sys.modules[name] = mod
-            spec.loader.exec_module(mod)
-        X = sys.modules[name]
-    return X
 
 
 ADL = "http://adlnet.gov/expapi/verbs/"
@@ -46,16 +28,14 @@ RUNS: dict = {}
 
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory):
-    x = _support()
     out = {}
     for course in ("minimal", "need-escaped"):
         root = X.REPO / "tests" / "roots" / course
-        out[course] = x.build_modules(root, tmp_path_factory.mktemp(f"xapi-{course}"))
+        out[course] = X.build_modules(root, tmp_path_factory.mktemp(f"xapi-{course}"))
     return out
 
 
 def _launch(new_page, http_server, folder, module, lrs, *, actor, registration, activity_id, extra=None):
-    x = _support()
     base = http_server.serve(folder)
     page = new_page()
     log = {"errors": [], "requests": [], "console": []}
@@ -67,12 +47,12 @@ def _launch(new_page, http_server, folder, module, lrs, *, actor, registration, 
             log["requests"].append((req.method, req.url, req.headers, req.post_data))
 
     page.on("request", on_request)
-    url = x.launch_url(
+    url = X.launch_url(
         base, module, endpoint=lrs.endpoint, auth=lrs.auth_header, actor_=actor,
         registration=registration, activity_id=activity_id, extra=extra,
     )
     page.goto(url)
-    page.wait_for_function(x.ready("xapi"))
+    page.wait_for_function(X.ready("xapi"))
     return page, log
 
 
@@ -88,24 +68,23 @@ CASES = [
 def test_walk_module_statements(
     course, module, wrong, legacy, packages, new_page, http_server, ralph_lrs, xapi_validate
 ):
-    x = _support()
     folder = packages[course][module]
-    data = x.module_data(folder, module)
+    data = X.module_data(folder, module)
     module_iri = data["module"]["iri"]
-    registration = x.new_registration()
-    who = x.actor(f"{course}-{module}", legacy=legacy)
+    registration = X.new_registration()
+    who = X.actor(f"{course}-{module}", legacy=legacy)
     extra = {"activity_platform": "Moodle", "Accept-Language": "fr-FR", "foo": "bar"} if legacy else None
     page, log = _launch(
         new_page, http_server, folder, module, ralph_lrs, actor=who, registration=registration,
         activity_id=module_iri, extra=extra,
     )
-    answers = x.correct_answers(data, wrong)
-    shown = x.walk(page, data, answers)
+    answers = X.correct_answers(data, wrong)
+    shown = X.walk(page, data, answers)
     page.locator('[data-efop-action="exit"]').first.click()
-    x.wait_drained(page)
+    X.wait_drained(page)
     assert log["errors"] == []
 
-    stored = x.sorted_statements(ralph_lrs.statements(registration=registration))
+    stored = X.sorted_statements(ralph_lrs.statements(registration=registration))
     assert xapi_validate(stored) == []
     assert len({s["id"] for s in stored}) == len(stored)
 
@@ -132,7 +111,7 @@ def test_walk_module_statements(
     if not quiz_pages:
         expected.append("completed")
     expected.append("terminated")
-    assert x.verbs(stored) == expected
+    assert X.verbs(stored) == expected
 
     # every request carried the version header and the launch auth, verbatim
     assert log["requests"]
@@ -236,7 +215,7 @@ def test_bad_launch_shows_notice_and_sends_nothing(packages, new_page, http_serv
     requests = []
     page.on("request", lambda r: requests.append(r.url) if "/xAPI/" in r.url else None)
     page.goto(http_server.serve(folder) + "intro/index.html")
-    page.wait_for_function(_support().ready("xapi"))
+    page.wait_for_function(X.ready("xapi"))
     assert page.locator('[data-notice="xapi-no-launch"]').count() == 1
     page.locator('[data-efop-action="next"]').first.click()
     assert errors == [] and requests == []

@@ -5,37 +5,23 @@ retried; a 4xx is reported and not retried forever."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from browser import xapi_support as X
 
 pytestmark = pytest.mark.lrs
 
-HERE = Path(__file__).resolve().parent
 
 
-def _support():
-    import sys  # noqa: PLC0415
-    from importlib import util  # noqa: PLC0415
-
-    name = "efop_tests_xapi_support"
-    if name not in sys.modules:
-        spec = util.spec_from_file_location(name, HERE / "xapi_support.py")
-        mod = util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
-    return sys.modules[name]
 
 
 @pytest.fixture(scope="module")
 def intro(tmp_path_factory):
-    x = _support()
-    folders = x.build_modules(x.REPO / "tests" / "roots" / "minimal", tmp_path_factory.mktemp("xapi-outage"))
+    folders = X.build_modules(X.REPO / "tests" / "roots" / "minimal", tmp_path_factory.mktemp("xapi-outage"))
     return folders["intro"]
 
 
 def _open(new_page, http_server, folder, lrs, registration, who):
-    x = _support()
     page = new_page()
     sent: list[str] = []  # every statement id the browser tried to send (also failed tries)
     errors: list[str] = []
@@ -49,31 +35,30 @@ def _open(new_page, http_server, folder, lrs, registration, who):
     page.on("request", on_request)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: console.append((m.type, m.text)))
-    url = x.launch_url(http_server.serve(folder), "intro", endpoint=lrs.endpoint, auth=lrs.auth_header,
+    url = X.launch_url(http_server.serve(folder), "intro", endpoint=lrs.endpoint, auth=lrs.auth_header,
                        actor_=who, registration=registration,
                        activity_id="https://example.org/xapi/demo/intro")
     page.goto(url)
-    page.wait_for_function(x.ready("xapi"))
+    page.wait_for_function(X.ready("xapi"))
     return page, url, sent, errors, console
 
 
 def test_outage_and_reload_lose_nothing_and_duplicate_nothing(intro, new_page, http_server, ralph_lrs, xapi_validate):
-    x = _support()
-    data = x.module_data(intro, "intro")
-    registration = x.new_registration()
-    page, url, sent, errors, _ = _open(new_page, http_server, intro, ralph_lrs, registration, x.actor("outage"))
-    x.walk(page, data, stop_at="contenu")
-    x.wait_drained(page)
+    data = X.module_data(intro, "intro")
+    registration = X.new_registration()
+    page, url, sent, errors, _ = _open(new_page, http_server, intro, ralph_lrs, registration, X.actor("outage"))
+    X.walk(page, data, stop_at="contenu")
+    X.wait_drained(page)
     before = len(ralph_lrs.statements(registration=registration))
     assert before == 3  # initialized, experienced × 2
 
     ralph_lrs.stop()
     # quiz answered while the LRS is down: statements wait in localStorage
     page.locator('[data-efop-action="next"]').first.click()
-    answers = x.correct_answers(data, wrong=("q-multi", "q-fill"))
+    answers = X.correct_answers(data, wrong=("q-multi", "q-fill"))
     form = page.locator('form[data-efop-quiz="quiz"]')
     for q in data["quizzes"]["quiz"]["questions"]:
-        x.answer_question(page, q, answers[q["id"]])
+        X.answer_question(page, q, answers[q["id"]])
     form.locator("[data-efop-submit]").click()
     page.wait_for_timeout(300)
     assert page.locator('[data-notice="xapi-offline"]').count() == 1
@@ -82,24 +67,24 @@ def test_outage_and_reload_lose_nothing_and_duplicate_nothing(intro, new_page, h
 
     # reload while still down: the session ends (terminated), a new one starts
     page.reload()
-    page.wait_for_function(x.ready("xapi"))
+    page.wait_for_function(X.ready("xapi"))
     page.locator('[data-efop-action="next"]').first.click()
     page.wait_for_timeout(300)
     assert page.evaluate("window.efopLms.pending()") == queued + 1 + 2 + 1  # terminated, initialized, experienced × 2 (accueil, contenu)
 
     ralph_lrs.start()
-    x.wait_drained(page, timeout=60)
+    X.wait_drained(page, timeout=60)
     page.locator('[data-efop-action="exit"]').first.click()
-    x.wait_drained(page)
+    X.wait_drained(page)
     assert errors == []
     assert page.locator('[data-notice="xapi-offline"]').count() == 0  # recovered
 
-    stored = x.sorted_statements(ralph_lrs.statements(registration=registration))
+    stored = X.sorted_statements(ralph_lrs.statements(registration=registration))
     ids = [s["id"] for s in stored]
     assert len(ids) == len(set(ids)), "a statement was stored twice"
     assert set(ids) == set(sent), "a statement never arrived"
     assert xapi_validate(stored) == []
-    assert x.verbs(stored) == (
+    assert X.verbs(stored) == (
         ["initialized", "experienced", "experienced", "experienced"] + ["answered"] * 6
         + ["failed", "terminated", "initialized", "experienced", "experienced", "terminated"]
     )
@@ -110,9 +95,8 @@ def test_outage_and_reload_lose_nothing_and_duplicate_nothing(intro, new_page, h
 
 
 def test_server_errors_are_retried_client_errors_are_not(intro, new_page, http_server, ralph_lrs):
-    x = _support()
-    data = x.module_data(intro, "intro")
-    registration = x.new_registration()
+    data = X.module_data(intro, "intro")
+    registration = X.new_registration()
     page = new_page()
     calls = {"n": 0, "bad": 0}
     bad_question = "https://example.org/xapi/demo/intro/quiz/q-fill"
@@ -136,12 +120,12 @@ def test_server_errors_are_retried_client_errors_are_not(intro, new_page, http_s
             route.continue_()
 
     page.route(ralph_lrs.endpoint + "statements", handler)
-    url = x.launch_url(http_server.serve(intro), "intro", endpoint=ralph_lrs.endpoint, auth=ralph_lrs.auth_header,
-                       actor_=x.actor("errors"), registration=registration)
+    url = X.launch_url(http_server.serve(intro), "intro", endpoint=ralph_lrs.endpoint, auth=ralph_lrs.auth_header,
+                       actor_=X.actor("errors"), registration=registration)
     page.goto(url)
-    page.wait_for_function(x.ready("xapi"))
-    x.walk(page, data, x.correct_answers(data))
-    x.wait_drained(page, timeout=60)
+    page.wait_for_function(X.ready("xapi"))
+    X.walk(page, data, X.correct_answers(data))
+    X.wait_drained(page, timeout=60)
     page.wait_for_timeout(500)
     stored = ralph_lrs.statements(registration=registration)
     objects = [s["object"]["id"] for s in stored]

@@ -8,44 +8,30 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
+from browser import xapi_support as X
+from lrs import hanging, state_double
 
-HERE = Path(__file__).resolve().parent
 AUTH = "Basic " + base64.b64encode(b"state-test:state-secret").decode()
 STATE_ID = "efop-state"
 ACTIVITY = "https://example.org/xapi/demo/intro"
 
 
-def _load(name: str, path: Path):
-    import sys  # noqa: PLC0415
-    from importlib import util  # noqa: PLC0415
-
-    if name not in sys.modules:
-        spec = util.spec_from_file_location(name, path)
-        mod = util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
-    return sys.modules[name]
 
 
-def _support():
-    return _load("efop_tests_xapi_support", HERE / "xapi_support.py")
 
 
 @pytest.fixture
 def state_lrs():
-    mod = _load("efop_tests_state_double", HERE.parent / "lrs" / "state_double.py")
-    double = mod.StateApiDouble(auth=AUTH)
+    double = state_double.StateApiDouble(auth=AUTH)
     yield double
     double.close()
 
 
 @pytest.fixture(scope="module")
 def intro(tmp_path_factory):
-    x = _support()
-    return x.build_modules(x.REPO / "tests" / "roots" / "minimal", tmp_path_factory.mktemp("xapi-state"))["intro"]
+    return X.build_modules(X.REPO / "tests" / "roots" / "minimal", tmp_path_factory.mktemp("xapi-state"))["intro"]
 
 
 # ---------------------------------------------------------------------------
@@ -100,29 +86,27 @@ def test_double_follows_the_state_api(state_lrs):
 
 
 def _launch(new_page, http_server, folder, endpoint, auth, registration, who):
-    x = _support()
     page = new_page()  # a fresh browser context: nothing in localStorage
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    url = x.launch_url(http_server.serve(folder), "intro", endpoint=endpoint, auth=auth, actor_=who,
+    url = X.launch_url(http_server.serve(folder), "intro", endpoint=endpoint, auth=auth, actor_=who,
                        registration=registration, activity_id=ACTIVITY)
     page.goto(url)
-    page.wait_for_function(x.ready("xapi"))
+    page.wait_for_function(X.ready("xapi"))
     return page, errors
 
 
 def test_resume_through_the_state_api(intro, new_page, http_server, state_lrs):
-    x = _support()
-    data = x.module_data(intro, "intro")
-    registration = x.new_registration()
-    who = x.actor("resume")
+    data = X.module_data(intro, "intro")
+    registration = X.new_registration()
+    who = X.actor("resume")
     page, errors = _launch(new_page, http_server, intro, state_lrs.endpoint, AUTH, registration, who)
     assert page.evaluate("window.efopLms.stateApi()") is True
-    x.walk(page, data, stop_at="quiz")
-    answers = x.correct_answers(data)
+    X.walk(page, data, stop_at="quiz")
+    answers = X.correct_answers(data)
     questions = {q["id"]: q for q in data["quizzes"]["quiz"]["questions"]}
-    x.answer_question(page, questions["q-single"], answers["q-single"])
-    x.answer_question(page, questions["q-tf"], answers["q-tf"])
+    X.answer_question(page, questions["q-single"], answers["q-single"])
+    X.answer_question(page, questions["q-tf"], answers["q-tf"])
     page.goto("about:blank")  # the learner leaves: pagehide, keepalive
     for _ in range(50):  # the keepalive request may arrive a little later on a busy machine
         doc = state_lrs.document(ACTIVITY, who, registration, STATE_ID)
@@ -150,16 +134,16 @@ def test_resume_through_the_state_api(intro, new_page, http_server, state_lrs):
     offer = again.locator('[data-notice="resume-text"]')
     assert offer.count() == 1
     offer.locator("button").first.click()
-    assert x.current_page(again) == "quiz"
+    assert X.current_page(again) == "quiz"
     fs = again.locator('fieldset[data-question-id="q-single"]')
     assert fs.locator('input[value="b"]').is_checked()
     assert again.locator('fieldset[data-question-id="q-tf"] input[value="b"]').is_checked()
     assert errors == []
 
     # another registration (a new attempt): no resume
-    other, _ = _launch(new_page, http_server, intro, state_lrs.endpoint, AUTH, x.new_registration(), who)
+    other, _ = _launch(new_page, http_server, intro, state_lrs.endpoint, AUTH, X.new_registration(), who)
     assert other.locator('[data-notice="resume-text"]').count() == 0
-    assert x.current_page(other) == "accueil"
+    assert X.current_page(other) == "accueil"
 
     # statements reached the double too, all with the launch activity as module
     verbs = [s["verb"]["id"].rsplit("/", 1)[-1] for s in state_lrs.statements.values()]
@@ -168,22 +152,21 @@ def test_resume_through_the_state_api(intro, new_page, http_server, state_lrs):
 
 @pytest.mark.lrs
 def test_without_state_api_no_resume_and_said_once(intro, new_page, http_server, ralph_lrs):
-    x = _support()
-    data = x.module_data(intro, "intro")
-    registration = x.new_registration()
-    who = x.actor("no-state")
+    data = X.module_data(intro, "intro")
+    registration = X.new_registration()
+    who = X.actor("no-state")
     page, errors = _launch(new_page, http_server, intro, ralph_lrs.endpoint, ralph_lrs.auth_header, registration, who)
-    x.walk(page, data, x.correct_answers(data), stop_at="quiz")
-    x.wait_drained(page)
+    X.walk(page, data, X.correct_answers(data), stop_at="quiz")
+    X.wait_drained(page)
     assert page.evaluate("window.efopLms.stateApi()") is False
     assert page.locator('[data-notice="xapi-no-state"]').count() == 1
-    assert any(v == "answered" for v in x.verbs(ralph_lrs.statements(registration=registration)))
+    assert any(v == "answered" for v in X.verbs(ralph_lrs.statements(registration=registration)))
     page.goto("about:blank")
     page.wait_for_timeout(300)
     assert errors == []
     again, errors = _launch(new_page, http_server, intro, ralph_lrs.endpoint, ralph_lrs.auth_header, registration, who)
     assert again.locator('[data-notice="resume-text"]').count() == 0
-    assert x.current_page(again) == "accueil"
+    assert X.current_page(again) == "accueil"
     assert again.locator('[data-notice="xapi-no-state"]').count() == 1
     assert errors == []
 
@@ -199,17 +182,15 @@ def test_hanging_lrs_the_module_starts_without_resume_and_loses_nothing(intro, n
     answers again."""
     import time  # noqa: PLC0415
 
-    x = _support()
-    hanging = _load("efop_tests_hanging", HERE.parent / "lrs" / "hanging.py")
-    data = x.module_data(intro, "intro")
-    registration = x.new_registration()
-    who = x.actor("hanging")
+    data = X.module_data(intro, "intro")
+    registration = X.new_registration()
+    who = X.actor("hanging")
     with hanging.HangingServer(target=state_lrs.endpoint) as lrs:
         endpoint = lrs.origin + "/xapi/"
         page = new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
-        url = x.launch_url(http_server.serve(intro), "intro", endpoint=endpoint, auth=AUTH, actor_=who,
+        url = X.launch_url(http_server.serve(intro), "intro", endpoint=endpoint, auth=AUTH, actor_=who,
                            registration=registration, activity_id=ACTIVITY)
         started = time.monotonic()
         page.goto(url)
@@ -218,8 +199,8 @@ def test_hanging_lrs_the_module_starts_without_resume_and_loses_nothing(intro, n
         loading = page.locator('[data-efop-notice] [data-notice="loading"]')
         assert loading.inner_text() == "Chargement de votre progression…"
         assert page.locator("[data-efop-pager]").is_hidden()
-        assert x.current_page(page) == "accueil"
-        page.wait_for_function(x.ready("xapi"), timeout=15000)
+        assert X.current_page(page) == "accueil"
+        page.wait_for_function(X.ready("xapi"), timeout=15000)
         assert time.monotonic() - started < 8 + 2
         assert page.locator("main").get_attribute("aria-busy") is None
         assert loading.count() == 0
@@ -231,17 +212,17 @@ def test_hanging_lrs_the_module_starts_without_resume_and_loses_nothing(intro, n
         assert state_lrs.log == []  # nothing got through
 
         # the learner goes on: the statements wait in the browser
-        x.walk(page, data, stop_at="contenu")
+        X.walk(page, data, stop_at="contenu")
         page.wait_for_timeout(300)
         assert page.evaluate("window.efopLms.pending()") == 3  # initialized, experienced × 2
         lrs.release()  # the LRS answers again
-        x.wait_drained(page, timeout=30)
+        X.wait_drained(page, timeout=30)
         page.wait_for_timeout(500)
         assert timeout_notice.count() == 1  # said once
         assert errors == []
 
-    stored = x.sorted_statements(list(state_lrs.statements.values()))
-    assert x.verbs(stored) == ["initialized", "experienced", "experienced"]
+    stored = X.sorted_statements(list(state_lrs.statements.values()))
+    assert X.verbs(stored) == ["initialized", "experienced", "experienced"]
     assert {s["context"]["registration"] for s in stored} == {registration}
     doc = state_lrs.document(ACTIVITY, who, registration, STATE_ID)
     assert doc is not None and doc["location"] == "contenu"
@@ -250,20 +231,19 @@ def test_hanging_lrs_the_module_starts_without_resume_and_loses_nothing(intro, n
 def test_rejected_start_is_a_fresh_start_with_a_notice(intro, new_page, http_server, state_lrs):
     """runtime.js never throws: an adapter whose start() promise rejects leaves a usable module
     that starts from the beginning, and says so."""
-    x = _support()
     page = new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.add_init_script("""Object.defineProperty(window, 'efopLms', {configurable: true,
       get() { return this.__lms; },
       set(v) { v.start = () => Promise.reject(new Error('adapter failure')); this.__lms = v; }});""")
-    page.goto(x.launch_url(http_server.serve(intro), "intro", endpoint=state_lrs.endpoint, auth=AUTH,
-                           actor_=x.actor("rejected"), registration=x.new_registration(), activity_id=ACTIVITY))
-    page.wait_for_function(x.ready("xapi"))
+    page.goto(X.launch_url(http_server.serve(intro), "intro", endpoint=state_lrs.endpoint, auth=AUTH,
+                           actor_=X.actor("rejected"), registration=X.new_registration(), activity_id=ACTIVITY))
+    page.wait_for_function(X.ready("xapi"))
     notice = page.locator('[data-notice="lms-start"]')
     assert notice.count() == 1 and "efop-notice--error" in notice.get_attribute("class")
     assert page.locator('[data-notice="loading"]').count() == 0
     assert page.locator("main").get_attribute("aria-busy") is None
     page.locator('[data-efop-action="next"]').first.click()
-    assert x.current_page(page) == "contenu"
+    assert X.current_page(page) == "contenu"
     assert errors == []

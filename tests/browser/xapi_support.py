@@ -1,4 +1,4 @@
-"""Helpers of the xAPI browser tests (loaded by path: tests run under --import-mode=importlib).
+"""Helpers of the xAPI browser tests (``from browser import xapi_support``: ``tests/`` is on the path).
 
     build_modules(root, out)         -> {module_id: unzipped package folder} (xapi target)
     launch_url(base, module, ...)    -> the module's launch URL with the Tin Can query parameters
@@ -196,14 +196,3 @@ def verbs(statements: list[dict]) -> list[str]:
     return [s["verb"]["id"].rsplit("/", 1)[-1] for s in statements]
 
 
-def load_path(path: Path, name: str):
-    import importlib.util  # noqa: PLC0415
-    import sys  # noqa: PLC0415
-
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod

@@ -35,27 +35,14 @@ import urllib.request
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+
+from lrs import state_double as SD
 
 CMI5 = "https://w3id.org/xapi/cmi5/"
 EXT = CMI5 + "context/extensions/"
 CAT_CMI5 = CMI5 + "context/categories/cmi5"
 
 
-def _load_state_double():
-    import sys  # noqa: PLC0415
-    from importlib import util  # noqa: PLC0415
-
-    name = "efop_tests_state_double"
-    if name not in sys.modules:
-        spec = util.spec_from_file_location(name, Path(__file__).with_name("state_double.py"))
-        mod = util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
-    return sys.modules[name]
-
-
-SD = _load_state_double()
 
 
 def _now() -> datetime:
