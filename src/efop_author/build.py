@@ -76,10 +76,11 @@ def _build(project: Path, *, targets: Sequence[str], out: Path | None, bundle: b
     course, diags = load_course(project, jobs=jobs, meanwhile=partial(_prepare_later_stages, targets))
     result = BuildResult(diags)
     names = list(targets) or list(course.targets if course is not None else ())
-    lint_found: list[Diagnostic] | None = None
-    if course is None or diags.has_errors(strict) or not _overlaps(course, names[:1], bundle, jobs):
-        lint_found = _lint(course)
-        diags.extend(lint_found)
+    # The lints run alongside the workers making the first target's packages, or first.
+    overlap = (course is not None and not diags.has_errors(strict) and bool(names)
+               and _in_workers(course, names[0], bundle, jobs))
+    if not overlap:
+        diags.extend(_lint(course))
     if course is None or diags.has_errors(strict):
         _promote(diags, strict)
         return result
@@ -96,19 +97,17 @@ def _build(project: Path, *, targets: Sequence[str], out: Path | None, bundle: b
     stage = Path(tempfile.mkdtemp(prefix=".efop-build-", dir=out))
     try:
         outputs: list[_Output] = []
-        for name in names:
+        for index, name in enumerate(names):
             try:
                 target = get_target(name)
             except KeyError:
                 diags.error("build.unknown-target", t("build.unknown-target", name=name), course.loc)
                 continue
-            meanwhile = None
-            if lint_found is None:
-                lint_found = []
-                meanwhile = partial(_lint_into, lint_found, course)
+            lint_found: list[Diagnostic] = []
+            with_lint = overlap and index == 0
             made, found = _produce_all(course, name, bundle=bundle, validate=validate, jobs=jobs, stage=stage,
-                                       meanwhile=meanwhile)
-            if meanwhile is not None:
+                                       meanwhile=partial(_lint_into, lint_found, course) if with_lint else None)
+            if with_lint:
                 diags.extend(lint_found)
                 if diags.has_errors(strict):  # as if the lints had run first: nothing produced
                     _promote(diags, strict)
@@ -118,8 +117,6 @@ def _build(project: Path, *, targets: Sequence[str], out: Path | None, bundle: b
             for o in made:
                 say(t("build.packaged", name=o.name, target=target.title))
             outputs.extend(made)
-        if lint_found is None:  # no known target to overlap with
-            diags.extend(_lint(course))
         if diags.has_errors(strict):
             _promote(diags, strict)
             return result
@@ -189,12 +186,13 @@ def _lint_into(found: list[Diagnostic], course: Course) -> None:
     found.extend(_lint(course))
 
 
-def _overlaps(course: Course, names: Sequence[str], bundle: bool, jobs: int) -> bool:
-    """Whether the first target's packages are made by several processes, the lints
-    running alongside in this one."""
+def _in_workers(course: Course, name: str, bundle: bool, jobs: int) -> bool:
+    """Whether the packages of target ``name`` are made by several processes: one zip per
+    module, enough modules, and forking allowed."""
     from efop_author.parallel import MIN_ITEMS, can_fork
+    from efop_author.targets import TARGETS
 
-    return (bool(names) and names[0] != "web" and not bundle and jobs > 1
+    return (name in TARGETS and name != "web" and not bundle and jobs > 1
             and len(course.modules) >= MIN_ITEMS and can_fork())
 
 
@@ -203,15 +201,14 @@ def _produce_all(
     meanwhile: Callable[[], None] | None = None,
 ) -> tuple[list[_Output], list[Diagnostic]]:
     """Render, package and validate ``course`` for one target. Per-module zip packages are
-    independent: with several modules they are made by chunks of modules in parallel, while
-    this process runs ``meanwhile``."""
-    from efop_author.parallel import MIN_ITEMS, pmap
-
+    independent: with several modules they are made in parallel, one module per work item,
+    while this process runs ``meanwhile``."""
+    from efop_author.parallel import pmap
     from efop_author.render.site import prepare
     from efop_author.targets import get_target
 
     modules = course.modules
-    if bundle or name == "web" or jobs <= 1 or len(modules) < MIN_ITEMS:
+    if not _in_workers(course, name, bundle, jobs):
         if meanwhile is not None:
             meanwhile()
         return _produce(course, name, bundle=bundle, validate=validate, stage=stage)
