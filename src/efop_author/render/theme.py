@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -450,8 +451,6 @@ def cache_dir() -> Path | None:
     ``$XDG_CACHE_HOME/efop-author`` or ``~/.cache/efop-author``; ``None`` when it cannot be
     created, or when others could write in it: what is read back from it is code, so a
     folder of another user or writable by others is not used (memory only)."""
-    import os
-
     env = os.environ.get("EFOP_AUTHOR_CACHE_DIR")
     if env is not None:
         base = Path(env) if env.strip() else None
