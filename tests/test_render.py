@@ -310,3 +310,22 @@ def test_runtime_size_budget() -> None:
     assert web < 60 * 1024, web
     cmi5 = sum((static / p).stat().st_size for p in ("css/course.css", "js/runtime.js", "js/lms/cmi5.js"))
     assert cmi5 < 60 * 1024, cmi5
+
+
+def test_render_session_remembers_within_a_session_only():
+    from efop_author.render.session import remembered, render_session
+
+    made: list[int] = []
+
+    def make() -> int:
+        made.append(1)
+        return len(made)
+
+    assert remembered("k", make) == 1 and remembered("k", make) == 2  # no session: made each time
+    with render_session():
+        assert remembered("k", make) == 3
+        with render_session():  # nested: the outer session's values are kept
+            assert remembered("k", make) == 3
+        assert remembered("k", make) == 3
+        assert remembered("other", make) == 4
+    assert remembered("k", make) == 5  # closed: forgotten

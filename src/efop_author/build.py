@@ -60,7 +60,7 @@ def build_course(
     the first target's per-module packages, it runs the lints on the whole course (packages
     are only staged until then: lint errors still mean nothing is written)."""
     from efop_author.parallel import default_jobs
-    from efop_author.render.site import render_session
+    from efop_author.render.session import render_session
 
     jobs = default_jobs() if jobs is None else jobs
     with render_session():  # theme, templates and shared files: once per build

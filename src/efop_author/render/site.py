@@ -11,9 +11,9 @@ worst-case size of the module's resume state; build.py turns a SCORM 1.2 size ov
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +21,7 @@ import jinja2
 
 from efop_author.diagnostics import Diagnostic, Diagnostics
 from efop_author.messages import t as msg
-from efop_author.render import RenderedModule, Site
+from efop_author.render import RenderedModule, Site, session
 from efop_author.render.context import (
     ANNEX_ACCESSIBILITY,
     ANNEX_GLOSSARY,
@@ -118,23 +118,6 @@ class _Prepared:
     """Diagnostics of the theme and the shared files, reported by every render."""
 
 
-_SESSION: dict[tuple[object, ...], _Prepared] | None = None
-
-
-@contextmanager
-def render_session() -> Iterator[None]:
-    """Within it, :func:`render_site` resolves the theme, builds the Jinja environment and
-    reads the shared files once per (course folder, theme, options, adapter), not on every
-    call: a build renders its modules a few at a time. Worker processes forked within it
-    inherit what was prepared before (see :func:`prepare`)."""
-    global _SESSION
-    outer, _SESSION = _SESSION, {} if _SESSION is None else _SESSION
-    try:
-        yield
-    finally:
-        _SESSION = outer
-
-
 def prepare(root: Path | None, theme: str, options: Mapping[str, Any], adapter: str) -> None:
     """Resolve the theme of a course (its folder, ``theme`` and ``theme_options``), read the
     shared files and load every template now, in a render session, so that processes forked
@@ -149,18 +132,17 @@ def prepare(root: Path | None, theme: str, options: Mapping[str, Any], adapter: 
 
 
 def _prepare(root: Path | None, name: str, options: Mapping[str, Any], adapter: str) -> _Prepared:
-    key = (root, name, repr(sorted(options.items())), adapter)
-    if _SESSION is not None and key in _SESSION:
-        return _SESSION[key]
+    key = ("site", root, name, repr(sorted(options.items())), adapter)
+    return session.remembered(key, partial(_prepare_now, root, name, options, adapter))
+
+
+def _prepare_now(root: Path | None, name: str, options: Mapping[str, Any], adapter: str) -> _Prepared:
     theme, theme_diags = resolve_theme(name, root, dict(options))
     diags = Diagnostics()
     diags.extend(theme_diags)
     shared = _shared_files(theme, adapter, diags)
     shared.update(theme.extra_files())  # theme.yml: variables (theme.css) and logo
-    prepared = _Prepared(theme, make_env(theme), shared, tuple(diags))
-    if _SESSION is not None:
-        _SESSION[key] = prepared
-    return prepared
+    return _Prepared(theme, make_env(theme), shared, tuple(diags))
 
 
 def render_site(course: Course, target: str, adapter: str, *, home: bool = True) -> tuple[Site, Diagnostics]:
