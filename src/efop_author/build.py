@@ -189,10 +189,10 @@ def _lint_into(found: list[Diagnostic], course: Course) -> None:
 def _in_workers(course: Course, name: str, bundle: bool, jobs: int) -> bool:
     """Whether the packages of target ``name`` are made by several processes: one zip per
     module, enough modules, and forking allowed."""
+    from efop_author import TARGET_NAMES
     from efop_author.parallel import MIN_ITEMS, can_fork
-    from efop_author.targets import TARGETS
 
-    return (name in TARGETS and name != "web" and not bundle and jobs > 1
+    return (name in TARGET_NAMES and name != "web" and not bundle and jobs > 1
             and len(course.modules) >= MIN_ITEMS and can_fork())
 
 

@@ -13,13 +13,10 @@ from pathlib import Path
 
 import click
 
-from efop_author import __version__
+from efop_author import COURSE_FILES, TARGET_NAMES, __version__
 from efop_author.diagnostics import Diagnostics, EfopError
 from efop_author.messages import t
 
-TARGET_NAMES = ("cmi5", "scorm12", "scorm2004", "web", "xapi")
-"""Mirror of ``targets.TARGETS`` keys, kept literal so ``--help`` needs no heavy import
-(a test checks that both agree)."""
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -47,7 +44,6 @@ class _Group(_Command, click.Group):
 def find_project(path: Path | None) -> Path:
     """The course project to work on: PATH, else ./ if it has course.yml, else ./content/,
     else the course embedded in the installed package."""
-    from efop_author.load import COURSE_FILES
 
     def is_project(p: Path) -> bool:
         return any((p / n).is_file() for n in COURSE_FILES)

@@ -13,6 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from efop_author import COURSE_FILES
 from efop_author.diagnostics import Diagnostic, Diagnostics, SourceLocation
 from efop_author.load.markdown import ModuleContext, render_markdown
 from efop_author.load.quiz import parse_quiz
@@ -30,7 +31,6 @@ from efop_author.model import (
     Page,
 )
 
-COURSE_FILES = ("course.yml", "course.yaml")
 
 Meanwhile = Callable[[Path, Mapping[str, Any]], None]
 """Work for the loading process while workers render the modules (see :func:`load_course`)."""

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from efop_author import COURSE_FILES
 from efop_author.diagnostics import Diagnostic, EfopError, Severity, SourceLocation
 from efop_author.messages import t
 from efop_author.validate._ctx import Context
@@ -252,7 +253,6 @@ def validate_package(target: Target, *, lms: str | None = None, schemas: PathLik
     return PackageReport(run.ctx.display, run.format, diags, time.perf_counter() - start)
 
 
-COURSE_FILES = ("course.yml", "course.yaml")
 
 
 def expand_paths(paths: Iterable[PathLike]) -> list[tuple[str, Path]]:
