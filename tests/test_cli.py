@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from efop_author import __version__
 from efop_author.build import BuildResult
 from efop_author.cli import TARGET_NAMES, cli
+from efop_author.entry import BATCH_GC_THRESHOLDS
 from efop_author.diagnostics import Diagnostics
 
 ROOTS = Path(__file__).parent / "roots"
@@ -137,7 +138,8 @@ def test_entry_point_exit_status_output_and_atexit(
     course: Path, tmp_path: Path, args: list[str], status: int, stream: str, text: str
 ) -> None:
     """The console script leaves without the interpreter's teardown: the status, every line
-    written and the exit hooks others registered (logging, coverage...) must survive it."""
+    written and the exit hooks others registered (logging, coverage...) must survive it.
+    It raises the garbage collector's thresholds before importing anything of its own."""
     bad = tmp_path / "bad"
     shutil.copytree(course, bad)
     page = bad / "modules/01-intro/02-contenu.md"
@@ -145,14 +147,15 @@ def test_entry_point_exit_status_output_and_atexit(
     argv = [a.format(course=course, bad=bad, out=tmp_path / "out") for a in args]
     hook = tmp_path / "atexit.txt"
     code = (
-        "import atexit, sys\n"
-        f"atexit.register(lambda: open({str(hook)!r}, 'w').write('ran'))\n"
+        "import atexit, gc, sys\n"
+        f"atexit.register(lambda: open({str(hook)!r}, 'w').write(f'ran {{gc.get_threshold()}}'))\n"
         f"sys.argv = ['efop-author', *{argv!r}]\n"
-        "from efop_author.cli import main\n"
+        "from efop_author.entry import main\n"
+        "assert 'click' not in sys.modules and 'efop_author.cli' not in sys.modules\n"
         "main()\n"
     )
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
     proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == status, proc.stderr
     assert text in getattr(proc, stream)
-    assert hook.read_text(encoding="utf-8") == "ran"
+    assert hook.read_text(encoding="utf-8") == f"ran {BATCH_GC_THRESHOLDS}"

@@ -1,3 +1,3 @@
-from efop_author.cli import main
+from efop_author.entry import main
 
 main()

@@ -81,11 +81,13 @@ def cli() -> None:
 def build(project: Path | None, targets: tuple[str, ...], out: Path | None, bundle: bool, strict: bool, quiet: bool) -> None:
     import gc
 
+    from efop_author.entry import BATCH_GC_THRESHOLDS
     from efop_author.build import build_course
 
     # A build allocates millions of short-lived objects (Markdown tokens) and almost no
     # cycles: collecting every 700 allocations cost about 6 % of the CPU on 100 modules.
-    gc.set_threshold(20_000, 20, 100)
+    # (Set already when run as a command; not when called from Python.)
+    gc.set_threshold(*BATCH_GC_THRESHOLDS)
     root = find_project(project)
     show_progress = not quiet and sys.stderr.isatty()
 

@@ -37,6 +37,8 @@ class SourceLocation:
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
+    """One finding: a stable code, a severity, a message and where."""
+
     code: str
     """Stable code ``stage.slug`` (e.g. ``load.duplicate-id``); never translated."""
     severity: Severity

@@ -62,6 +62,8 @@ class MatchPair:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OrderItem:
+    """One item of an ordering question."""
+
     key: str
     """``a``, ``b``, ... in the *correct* order (SCORM 1.2 sequencing: ``a,b,c``)."""
     html: str
@@ -69,6 +71,8 @@ class OrderItem:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Question:
+    """One question of a quiz; which fields are set depends on ``type``."""
+
     id: str
     type: QuestionType
     prompt_html: str
@@ -109,6 +113,8 @@ class Quiz:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Heading:
+    """A heading of a page body, with its anchor in the module document."""
+
     level: int
     text: str
     anchor: str
@@ -126,6 +132,8 @@ class Asset:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Page:
+    """One page of a module: a content page, a quiz, a summary or the sources."""
+
     id: str
     title: str
     kind: PageKind
@@ -139,6 +147,8 @@ class Page:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Module:
+    """One module: what an LMS sees as one SCO (or xAPI activity), its pages in order."""
+
     id: str
     title: str
     folder: str
@@ -156,6 +166,8 @@ class Module:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GlossaryEntry:
+    """One acronym of the course glossary."""
+
     term: str
     expansion: str
     definition: str | None
@@ -174,6 +186,8 @@ class Accessibility:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Course:
+    """A whole course project, as loaded from its folder."""
+
     id: str
     title: str
     language: str

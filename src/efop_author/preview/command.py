@@ -22,9 +22,14 @@ PORT_TRIES = 20
 @click.option("-p", "--port", type=click.IntRange(0, 65535), default=None, help=t("preview.opt-port"))
 @click.option("--no-open", "no_open", is_flag=True, help=t("preview.opt-no-open"))
 def preview_command(project: Path | None, port: int | None, no_open: bool) -> None:
+    import gc
+
+    from efop_author import entry
     from efop_author.cli import find_project
     from efop_author.preview.server import PreviewServer
 
+    if entry.usual_gc_thresholds is not None:  # a server that keeps running: the usual ones
+        gc.set_threshold(*entry.usual_gc_thresholds)
     root = find_project(project)
 
     def echo(line: str) -> None:
