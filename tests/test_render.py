@@ -310,6 +310,8 @@ def test_runtime_size_budget() -> None:
     assert web < 60 * 1024, web
     cmi5 = sum((static / p).stat().st_size for p in ("css/course.css", "js/runtime.js", "js/lms/cmi5.js"))
     assert cmi5 < 60 * 1024, cmi5
+    xapi = sum((static / p).stat().st_size for p in ("css/course.css", "js/runtime.js", "js/lms/xapi.js"))
+    assert xapi < 60 * 1024, xapi
 
 
 def test_render_session_remembers_within_a_session_only():
