@@ -72,6 +72,41 @@ def test_a_worker_exception_is_raised_again_here_and_no_worker_is_left() -> None
     assert out["left"] is False
 
 
+def test_workers_still_exiting_are_reaped_by_the_next_pmap() -> None:
+    """After a clean run the caller does not wait for the kernel to finish tearing a worker
+    down; the worker is then only a zombie, and the next pmap (or the caller's exit) reaps it."""
+    out = run("""
+        def task(i):
+            time.sleep(0.01)
+            return [os.getpid()] * 20_000  # something to free when the worker exits
+        first = pmap(task, 8, 2)
+        workers = {p[0] for p in first} - {os.getpid()}
+        pending = list(parallel._exiting)
+        states = []
+        for pid in pending:  # every worker not yet reaped is exiting or gone, never working
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    states.append(f.read().rsplit(")", 1)[1].split()[0])
+            except FileNotFoundError:
+                states.append("gone")
+        second = pmap(task, 8, 2)
+        reaped = all(pid not in parallel._exiting for pid in pending)
+        parallel._reap_exited()
+        try:
+            os.waitpid(-1, os.WNOHANG)
+            left = True
+        except ChildProcessError:
+            left = False
+        print(json.dumps({"workers": len(workers), "pending_known": set(pending) <= workers,
+                          "states": states, "reaped": reaped, "left": left,
+                          "second": sorted(set(p[0] for p in second))}))
+    """)
+    assert out["workers"] == 1 and out["pending_known"] and out["reaped"]
+    assert len(out["second"]) == 2  # the second run forked its own worker
+    assert set(out["states"]) <= {"Z", "X", "R", "D", "gone"}, out["states"]
+    assert out["left"] is False
+
+
 def test_unpicklable_error_and_dead_worker_become_worker_errors() -> None:
     out = run("""
         me = os.getpid()

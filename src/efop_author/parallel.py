@@ -85,6 +85,7 @@ def pmap(
             meanwhile()
         return [task(i) for i in range(count)]
     global forks
+    _reap_exited()
     n = min(jobs, count)
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:
@@ -117,8 +118,9 @@ def pmap(
         gc.unfreeze()
         if queue_fd is not None:
             os.close(queue_fd)
+        clean = done and all(ok for ok, _ in received)
         for pid, read_fd in children:
-            _reap(pid, read_fd, stop=not done)
+            _reap(pid, read_fd, stop=not done, wait=not clean)
     for ok, payload in received:
         if not ok:
             raise payload  # type: ignore[misc]
@@ -182,9 +184,16 @@ def _receive(read_fd: int, pid: int) -> tuple[bool, object]:
     return pickle.loads(b"".join(chunks))
 
 
-def _reap(pid: int, read_fd: int, *, stop: bool) -> None:
+_exiting: list[int] = []
+"""Workers that sent all their results and were still exiting when the caller went on."""
+
+
+def _reap(pid: int, read_fd: int, *, stop: bool, wait: bool = True) -> None:
     """Wait for a worker that has sent its result; ``stop``: the caller gave up early (an
-    error or an interrupt in its own share), so the worker is killed first."""
+    error or an interrupt in its own share), so the worker is killed first. Without ``wait``
+    (every result received and good), a worker that is still exiting is not waited for:
+    the kernel freeing its memory took 1.5-2.5 ms of the caller's time at the end of every
+    build; the next :func:`pmap` reaps it (a process that exits first leaves it to init)."""
     try:
         os.close(read_fd)
     except OSError:
@@ -192,6 +201,15 @@ def _reap(pid: int, read_fd: int, *, stop: bool) -> None:
     try:
         if stop:
             os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        if os.waitpid(pid, 0 if wait else os.WNOHANG)[0] == 0:
+            _exiting.append(pid)
     except (ChildProcessError, ProcessLookupError):
         pass
+
+
+def _reap_exited() -> None:
+    while _exiting:
+        try:
+            os.waitpid(_exiting.pop(), 0)
+        except ChildProcessError:
+            pass
