@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from efop_author.diagnostics import Diagnostic, Diagnostics, Severity
 from efop_author.messages import t
+from efop_author.records import record
 
 if TYPE_CHECKING:
     from efop_author.model import Course
@@ -134,7 +135,7 @@ def _build(project: Path, *, targets: Sequence[str], out: Path | None, bundle: b
             out.rmdir()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Output:
     """A package made and validated: staged zip, or the package itself for folder targets."""
 

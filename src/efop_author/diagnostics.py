@@ -15,6 +15,8 @@ from pathlib import Path
 
 import click
 
+from efop_author.records import record
+
 
 class Severity(enum.Enum):
     ERROR = "error"
@@ -22,7 +24,7 @@ class Severity(enum.Enum):
     INFO = "info"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SourceLocation:
     """Where something comes from: a file (or zip member) and a 1-based line (0 = unknown)."""
 
@@ -35,7 +37,7 @@ class SourceLocation:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Diagnostic:
     """One finding: a stable code, a severity, a message and where."""
 

@@ -13,11 +13,12 @@ xAPI activity IRIs, suspend_data keys) is derived from them, never from titles o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Literal
 
 from efop_author.diagnostics import SourceLocation
+from efop_author.records import record
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
 """Ids are lower-case slugs starting with a letter: valid as xs:ID, CMIIdentifier, IRI segment."""
@@ -35,7 +36,7 @@ PageKind = Literal["content", "quiz", "summary", "sources"]
 PAGE_KINDS: tuple[PageKind, ...] = ("content", "quiz", "summary", "sources")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Choice:
     """One answer option of a single/multiple/true-false question."""
 
@@ -48,7 +49,7 @@ class Choice:
     """Feedback shown when this option is selected (optional)."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class MatchPair:
     """A matching pair: ``source`` must be matched with ``target``."""
 
@@ -60,7 +61,7 @@ class MatchPair:
     target_html: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class OrderItem:
     """One item of an ordering question."""
 
@@ -69,7 +70,7 @@ class OrderItem:
     html: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Question:
     """One question of a quiz; which fields are set depends on ``type``."""
 
@@ -97,7 +98,7 @@ class Question:
     weight: float = 1.0
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Quiz:
     """The quiz carried by a page of kind ``quiz``."""
 
@@ -111,7 +112,7 @@ class Quiz:
     loc: SourceLocation
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Heading:
     """A heading of a page body, with its anchor in the module document."""
 
@@ -120,7 +121,7 @@ class Heading:
     anchor: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Asset:
     """A file copied into the package (image, PDF...)."""
 
@@ -130,7 +131,7 @@ class Asset:
     """Posix path relative to the module folder in the package (``assets/chart.svg``)."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Page:
     """One page of a module: a content page, a quiz, a summary or the sources."""
 
@@ -145,7 +146,7 @@ class Page:
     quiz: Quiz | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Module:
     """One module: what an LMS sees as one SCO (or xAPI activity), its pages in order."""
 
@@ -164,7 +165,7 @@ class Module:
     loc: SourceLocation
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class GlossaryEntry:
     """One acronym of the course glossary."""
 
@@ -174,7 +175,7 @@ class GlossaryEntry:
     loc: SourceLocation
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Accessibility:
     """Facts for the « Déclaration d'accessibilité » page."""
 
@@ -184,7 +185,7 @@ class Accessibility:
     audit_date: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Course:
     """A whole course project, as loaded from its folder."""
 

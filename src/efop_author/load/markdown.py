@@ -37,6 +37,7 @@ from efop_author.diagnostics import Diagnostics, SourceLocation
 from efop_author.load.source import RealPaths
 from efop_author.messages import t
 from efop_author.model import Asset, GlossaryEntry, Heading
+from efop_author.records import record
 
 CALLOUTS = ("info", "warning", "tip", "important", "example")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -93,7 +94,7 @@ class ModuleContext:
         return self._glossary_re
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RenderedMarkdown:
     html: str
     headings: tuple[Heading, ...]

@@ -7,13 +7,13 @@ Each field declares its type, whether it is required and its default. Unknown ke
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from efop_author.diagnostics import Diagnostics, SourceLocation
 from efop_author.load.yaml_marks import LList, LMap
 from efop_author.messages import t
 from efop_author.model import ID_PATTERN
+from efop_author.records import record
 
 # Human names of YAML types, for messages (translated by catalogue keys).
 _TYPE_KEYS = {
@@ -25,7 +25,7 @@ _TYPE_KEYS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Field:
     type: type | tuple[type, ...]
     required: bool = False

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from efop_author.records import record
 
-@dataclass(frozen=True, slots=True)
+
+@record
 class SourceParts:
     front: str | None
     """Front matter text (between the ``---`` fences), or None when absent."""

@@ -9,10 +9,11 @@ overwritten.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
+
+from efop_author.records import record
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -43,7 +44,7 @@ class LList(list):  # type: ignore[type-arg]
         return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class YamlProblem:
     code: str
     line: int

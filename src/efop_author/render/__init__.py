@@ -14,14 +14,15 @@ A module document refers to shared files as ``../efop/...``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping
+
+from efop_author.records import record
 
 if TYPE_CHECKING:
     from efop_author.model import Course, Module
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RenderedModule:
     module: Module
     files: Mapping[str, bytes]
@@ -30,7 +31,7 @@ class RenderedModule:
     """Worst-case length of the SCORM suspend_data for this module (characters)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Site:
     course: Course
     target: str

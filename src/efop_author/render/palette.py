@@ -11,7 +11,8 @@ text/background (4.5:1) and non-text (3:1) colour pairs the default templates us
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from efop_author.records import record
 
 PREFIX = "--efop-"
 
@@ -112,7 +113,7 @@ def contrast(a: RGB, b: RGB) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Pair:
     fg: str
     bg: str
@@ -151,7 +152,7 @@ PAIRS: tuple[Pair, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ContrastProblem:
     pair: Pair
     ratio: float

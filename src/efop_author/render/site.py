@@ -12,7 +12,6 @@ worst-case size of the module's resume state; build.py turns a SCORM 1.2 size ov
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +20,7 @@ import jinja2
 
 from efop_author.diagnostics import Diagnostic, Diagnostics
 from efop_author.messages import t as msg
+from efop_author.records import record
 from efop_author.render import RenderedModule, Site, session
 from efop_author.render.context import (
     ANNEX_ACCESSIBILITY,
@@ -107,7 +107,7 @@ def _theme_ctx(theme: Theme) -> ThemeCtx:
     return theme_ctx(theme.name, THEME_CSS if theme.variables else None, theme.logo_href, theme.logo_alt)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Prepared:
     """What rendering needs besides the modules: resolved once per session."""
 

@@ -22,12 +22,13 @@ import math
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from efop_author.records import record
 import efop_author
 from efop_author.diagnostics import Diagnostics, SourceLocation, loc_of
 from efop_author.load.schema import close_matches
@@ -52,7 +53,7 @@ def builtin_theme_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "themes" / BUILTIN
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Theme:
     name: str
     dirs: tuple[Path, ...]

@@ -6,15 +6,16 @@ A target is pure: it turns a rendered :class:`~efop_author.render.Site` into in-
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Protocol
+
+from efop_author.records import record
 
 if TYPE_CHECKING:
     from efop_author.model import Course
     from efop_author.render import Site
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PackageFile:
     arcname: str
     """Posix path inside the package (ASCII, relative, no ``..``)."""
@@ -23,7 +24,7 @@ class PackageFile:
     """False for already-compressed media (png, jpg, mp4, woff2...): stored as is."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Package:
     name: str
     """File name of the package (``efop-qpv-1.0.0-qpv-chiffres-scorm12.zip``) or folder name."""

@@ -16,19 +16,20 @@ from typing import Union
 
 from lxml import etree
 
+from efop_author.records import record
 from efop_author.validate._types import SimpleType, collapse
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Attr:
     type: SimpleType
     required: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class El:
     """An element particle; ``decl`` is a local declaration, else the global one is used."""
 
@@ -38,7 +39,7 @@ class El:
     decl: Decl | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Any:
     """``xs:any namespace="##other"`` (not the target namespace, not unqualified)."""
 
@@ -47,14 +48,14 @@ class Any:
     max: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Choice:
     options: tuple[El, ...]
     min: int = 1
     max: int | None = 1
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class All:
     elements: tuple[El, ...]
 
@@ -62,7 +63,7 @@ class All:
 Particle = Union[El, Any, Choice]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Decl:
     """An element declaration (complex type flattened)."""
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+
+from efop_author.records import record
 
 Check = Callable[[str], "str | None"]
 
@@ -46,7 +47,7 @@ def is_ncname(value: str) -> bool:
     return pattern.fullmatch(value) is not None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SimpleType:
     """A named simple type: ``label`` is shown in messages (``xs:ID``, ``booléen``...)."""
 

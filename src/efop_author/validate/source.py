@@ -16,8 +16,9 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+
+from efop_author.records import record
 
 # Errors that zipfile/zlib raise on corrupt or hostile input (never bugs of ours).
 CORRUPT = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, struct.error,
@@ -28,7 +29,7 @@ class ReadError(Exception):
     """A member or the archive cannot be read; ``args[0]`` is a short reason."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Member:
     name: str
     """Name as stored in the archive (posix for folders)."""

@@ -17,11 +17,11 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
+from efop_author.records import record
 from efop_author.validate.cp_grammar import ADLCP04, ADLCP12, ADLNAV, ADLSEQ, CP04, CP12, IMSSS
 
 ENV_VAR = "EFOP_AUTHOR_SCHEMAS"
@@ -114,7 +114,7 @@ def load_schema(family: str, schema_dir: Path) -> etree.XMLSchema:
         return schema
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class XsdError:
     line: int
     message: str
