@@ -70,3 +70,56 @@ def test_frozen_slotted_picklable_and_a_dataclass() -> None:
     assert pickle.loads(pickle.dumps(r)) == r
     assert replace(r, a=3) == Rec(a=3, b="z")
     assert [f.name for f in fields(r)] == ["a", "b", "c", "hidden", "note"]
+
+
+@record
+class WithFactory:
+    a: int
+    items: list[int] = field(default_factory=list)
+    c: str = "c"
+
+
+@dataclass(frozen=True, slots=True)
+class DcFactory:
+    a: int
+    items: list[int] = field(default_factory=list)
+    c: str = "c"
+
+
+def _outcome(make) -> object:  # noqa: ANN001
+    try:
+        return ("ok", make())
+    except Exception as exc:  # noqa: BLE001 - the exception is what is compared
+        return (type(exc).__name__, str(exc).replace("DcFactory", "X").replace("WithFactory", "X")
+                .replace("DcKw", "X").replace("RecKw", "X"))
+
+
+def test_same_init_as_a_frozen_dataclass() -> None:
+    calls = [((1,), {}), ((), {"a": 1}), ((1, [2]), {}), ((1,), {"items": [3], "c": "d"}), ((), {}),
+             ((1, 2, 3, 4), {}), ((1,), {"nope": 1}), ((1,), {"a": 2})]
+    for args, kwargs in calls:
+        rec, dc = _outcome(lambda: WithFactory(*args, **kwargs)), _outcome(lambda: DcFactory(*args, **kwargs))
+        if rec[0] == "ok":
+            assert dc[0] == "ok" and repr(rec[1]).replace("WithFactory", "X") == repr(dc[1]).replace("DcFactory", "X")
+        else:
+            assert rec == dc, (args, kwargs)
+    assert WithFactory(1).items is not WithFactory(1).items  # a new list each time
+    for args, kwargs in [((), {"a": 1}), ((1,), {}), ((), {}), ((), {"a": 1, "b": "y"})]:
+        rec, dc = _outcome(lambda: RecKw(*args, **kwargs)), _outcome(lambda: DcKw(*args, **kwargs))
+        assert (rec[0] == "ok") == (dc[0] == "ok") and (rec[0] == "ok" or rec == dc), (args, kwargs, rec, dc)
+    with pytest.raises(TypeError, match="non-default argument 'b' follows default argument"):
+        record(type("Bad", (), {"__annotations__": {"a": "int", "b": "int"}, "a": 1}))
+
+
+def test_frozen_errors_pickling_and_copies_as_a_frozen_dataclass() -> None:
+    import copy
+
+    for obj in (Rec(a=1), Dc(a=1)):
+        with pytest.raises(FrozenInstanceError, match="cannot assign to field 'a'"):
+            obj.a = 2  # type: ignore[misc]
+        with pytest.raises(FrozenInstanceError, match="cannot delete field 'a'"):
+            del obj.a  # type: ignore[misc]
+    r = WithFactory(1, [1, 2])
+    for clone in (pickle.loads(pickle.dumps(r)), copy.copy(r), copy.deepcopy(r)):
+        assert clone == r and clone.items == [1, 2]
+    assert copy.deepcopy(r).items is not r.items
