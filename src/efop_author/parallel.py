@@ -8,8 +8,8 @@ rendering, zipping and validating their packages, can run in parallel.
 The work is shared with plain ``os.fork``: no pool, no helper thread, and not even
 ``multiprocessing`` to import. Each forked child inherits the task (a closure: nothing is
 pickled on the way in), takes item numbers from a pipe filled before the fork (whoever is
-free takes the next one), sends each result back through another pipe as soon as it is
-computed and leaves with ``os._exit`` (no ``atexit``, no ``finally`` of the parent runs twice). The
+free takes the next one), sends back one pickle of its results through another pipe and
+leaves with ``os._exit`` (no ``atexit``, no ``finally`` of the parent runs twice). The
 calling process takes items too, after its own ``meanwhile`` work, so ``jobs`` = 2 forks one
 child. Results come back in item order; an exception in a child is raised again in the
 caller.
@@ -29,7 +29,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator
-from typing import BinaryIO, TypeVar
+from typing import TypeVar
 
 R = TypeVar("R")
 
@@ -61,8 +61,6 @@ forks = 0
 """Worker processes started by this process so far (tests check that work was shared)."""
 
 _ITEM = struct.Struct("<I")
-_FRAME = struct.Struct("<I")
-"""Length of each frame a worker sends (0: the end of its results)."""
 _MAX_QUEUED = 16_000
 """Items handed out through the queue pipe (4 bytes each, within its 64 KiB buffer)."""
 
@@ -103,7 +101,6 @@ def pmap(
     try:
         for share in range(1, n):
             read_fd, write_fd = os.pipe()
-            _large_pipe(write_fd)
             pid = os.fork()
             if pid == 0:  # pragma: no cover - runs in the child, which never returns
                 os.close(read_fd)
@@ -152,33 +149,22 @@ def _items(queue_fd: int | None, share: int, count: int, n: int) -> Iterator[int
 
 
 def _child(task: Callable[[int], object], items: Iterator[int], write_fd: int) -> None:
-    """Compute the items taken, sending each result as soon as it is computed (a frame
-    ``(item, result)``), then an empty frame; or a frame ``(False, exception)``. Exit.
-
-    Sending each result at once lets the caller unpickle the first ones while this process
-    computes its last item (the caller reads only once its own share is done; the pipe is
-    made large enough to hold them meanwhile)."""
+    """Compute the items taken, send ``(True, [(item, result)...])`` or ``(False, exception)``,
+    exit."""
     code = 0
     try:
+        try:
+            data = pickle.dumps((True, [(i, task(i)) for i in items]), pickle.HIGHEST_PROTOCOL)
+        except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+            code = 1
+            data = _pickled_error(exc)
         with os.fdopen(write_fd, "wb") as pipe:
-            try:
-                for i in items:
-                    _frame(pipe, pickle.dumps((True, (i, task(i))), pickle.HIGHEST_PROTOCOL))
-                _frame(pipe, b"")
-            except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
-                code = 1
-                _frame(pipe, _pickled_error(exc))
+            pipe.write(data)
         for stream in (sys.stdout, sys.stderr):
             if stream is not None:
                 stream.flush()
     finally:
         os._exit(code)
-
-
-def _frame(pipe: BinaryIO, data: bytes) -> None:
-    pipe.write(_FRAME.pack(len(data)))
-    pipe.write(data)
-    pipe.flush()
 
 
 def _pickled_error(exc: BaseException) -> bytes:
@@ -190,29 +176,12 @@ def _pickled_error(exc: BaseException) -> bytes:
 
 
 def _receive(read_fd: int, pid: int) -> tuple[bool, object]:
-    """``(True, [(item, result)...])`` from a worker's frames, or ``(False, exception)``."""
-    results = []
-    with os.fdopen(read_fd, "rb", closefd=False) as pipe:
-        while len(head := pipe.read(_FRAME.size)) == _FRAME.size:
-            size = _FRAME.unpack(head)[0]
-            if size == 0:
-                return True, results
-            ok, payload = pickle.loads(pipe.read(size))
-            if not ok:
-                return False, payload
-            results.append(payload)
-    return False, WorkerError(f"worker process {pid} ended without a result")
-
-
-def _large_pipe(fd: int) -> None:
-    """Room for a worker's results while the caller is busy (Linux: up to 1 MiB without
-    privileges); elsewhere, or if refused, the worker waits for the caller to read."""
-    try:
-        import fcntl
-
-        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
-    except (ImportError, AttributeError, OSError):
-        pass
+    chunks = []
+    while chunk := os.read(read_fd, 1 << 20):
+        chunks.append(chunk)
+    if not chunks:
+        return False, WorkerError(f"worker process {pid} ended without a result")
+    return pickle.loads(b"".join(chunks))
 
 
 _exiting: list[int] = []
