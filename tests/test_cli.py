@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import pty
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 from unittest import mock
@@ -159,3 +161,82 @@ def test_entry_point_exit_status_output_and_atexit(
     assert proc.returncode == status, proc.stderr
     assert text in getattr(proc, stream)
     assert hook.read_text(encoding="utf-8") == f"ran {BATCH_GC_THRESHOLDS}"
+
+
+def _leftovers(marker: str) -> list[str]:
+    """Processes whose command line mentions ``marker``."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and marker in (proc / "cmdline").read_bytes().decode(errors="replace"):
+                found.append(proc.name)
+        except OSError:
+            pass
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to look for processes left behind")
+def test_build_command_starts_its_process_early_with_the_same_result(tmp_path: Path) -> None:
+    """``efop-author build`` forks the process that builds before it parses its command line
+    (click's import then overlaps the build's): same packages, messages and exit status as a
+    one-process build, progress included, and no process left behind."""
+    course = tmp_path / "course"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "content", course)
+    page = next((course / "modules").glob("03-*/02-*.md"))
+    page.write_text(page.read_text(encoding="utf-8") + "\n# Un titre de niveau 1 : à corriger\n", encoding="utf-8")
+    report = tmp_path / "forks.txt"
+    code = (
+        "import atexit, sys\n"
+        "from efop_author import parallel\n"
+        f"atexit.register(lambda: open({str(report)!r}, 'a').write(f'{{parallel.forks}}\\n'))\n"
+        "from efop_author.entry import main\n"
+        "main()\n"
+    )
+    runs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out-{jobs}"
+        env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"), EFOP_AUTHOR_JOBS=jobs)
+        proc = subprocess.run([sys.executable, "-c", code, "build", str(course), "-t", "scorm12", "-t", "xapi",
+                               "-o", str(out)], env=env, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        runs[jobs] = (proc.stdout.replace(str(out), "OUT"), proc.stderr,
+                      {p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    assert runs["1"] == runs["2"]
+    assert "[load.h1-in-body]" in runs["2"][1] and len(runs["2"][2]) == 18
+    # One process started by the command itself with 2 jobs: the early one (which forks the
+    # workers); none with 1 job.
+    assert report.read_text(encoding="utf-8").split() == ["0", "1"]
+    # Progress (shown when stderr is a terminal) comes from the early process as it goes.
+    shown = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"tty-{jobs}"
+        env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"), EFOP_AUTHOR_JOBS=jobs)
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([sys.executable, "-c", code, "build", str(course), "-t", "scorm12", "-o", str(out)],
+                                env=env, stdout=subprocess.DEVNULL, stderr=slave)
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the terminal's other end is closed: the process has ended
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(master)
+        assert proc.wait(timeout=300) == 0
+        shown[jobs] = [line for line in b"".join(chunks).decode().replace("\r\n", "\n").splitlines()
+                       if "scorm12.zip" in line]
+    assert shown["1"] == shown["2"] and len(shown["2"]) == 6, shown
+    # A usage error after the early start: click's message and status; the early process ends.
+    marker = str(tmp_path / "unique-output")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"), EFOP_AUTHOR_JOBS="2")
+    proc = subprocess.run([sys.executable, "-c", code, "build", "--pas-une-option", "-o", marker], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "--pas-une-option" in proc.stderr
+    for _ in range(50):
+        if not _leftovers(marker):
+            break
+        time.sleep(0.1)
+    assert _leftovers(marker) == []

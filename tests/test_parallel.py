@@ -170,3 +170,54 @@ def test_serial_when_one_job_few_items_or_threads() -> None:
     """)
     assert out["order"] == ["m", *range(10)]  # meanwhile first, then the items in order
     assert out["pids"] == [out["me"]] and out["forks"] == 0
+
+
+def test_helper_runs_a_request_with_messages_errors_and_stop() -> None:
+    """parallel.Helper: ``start`` runs in the helper before the request; messages sent with
+    ``tell`` arrive in order while the request runs; an exception comes back here; a helper
+    stopped in the middle of a request leaves no process behind."""
+    out = run("""
+        import importlib, signal
+        from efop_author.parallel import Helper, WorkerError
+        h = Helper(lambda: importlib.import_module("json"))
+        got = []
+        result = h.call(os.getpid, on_message=got.append)
+        helper_pid = h.pid
+        h.close()
+        h2 = Helper(lambda: None)
+        msgs = []
+        res2 = h2.call(parallel.tell, "bonjour", on_message=msgs.append)  # tell returns None
+        try:
+            h2.call(int, "pas un nombre")
+            err = None
+        except ValueError as exc:
+            err = str(exc)
+        h2.close()
+        class Interrupted(Exception):
+            pass
+        def interrupt(signum, frame):
+            raise Interrupted()
+        signal.signal(signal.SIGALRM, interrupt)
+        started = time.monotonic()
+        with Helper(lambda: None) as h3:  # as Ctrl-C does, in the middle of a long request
+            signal.setitimer(signal.ITIMER_REAL, 0.3)
+            try:
+                h3.call(time.sleep, 30)
+                stopped = "no error"
+            except Interrupted:
+                stopped = "interrupted"
+                h3.close(stop=True)
+        took = time.monotonic() - started
+        try:
+            os.waitpid(-1, os.WNOHANG)
+            left = True
+        except ChildProcessError:
+            left = False
+        print(json.dumps({"result": result, "helper": helper_pid, "me": os.getpid(), "msgs": msgs,
+                          "res2": res2, "err": err, "stopped": stopped, "took": took, "left": left}))
+    """)
+    assert out["result"] == out["helper"] != out["me"]  # the request ran in the helper
+    assert out["msgs"] == ["bonjour"] and out["res2"] is None
+    assert out["err"] is not None and "pas un nombre" in out["err"]
+    assert out["stopped"] == "interrupted" and out["took"] < 5
+    assert out["left"] is False

@@ -31,8 +31,20 @@ class _Command(click.Command):
         return opt
 
 
+class _ShownError(click.ClickException):
+    """An :class:`EfopError`, shown by click: « Error: message », exit status 2."""
+
+    exit_code = 2
+
+
 class _Group(_Command, click.Group):
     command_class = _Command
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except EfopError as exc:
+            raise _ShownError(exc.message) from None
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         """Commands defined elsewhere get the catalogue's --help text too."""

@@ -13,8 +13,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import click
-
 from efop_author.records import record
 
 
@@ -126,7 +124,18 @@ def loc_of(path: Path | str, line: int = 0, root: Path | None = None) -> SourceL
     return SourceLocation(p.as_posix(), line)
 
 
-class EfopError(click.ClickException):
-    """An error a user should see without a traceback (bad usage, missing project...)."""
+class EfopError(Exception):
+    """An error a user should see without a traceback (bad usage, missing project...).
+
+    The CLI shows it as click shows its own errors (« Error: message », exit status 2). It does
+    not derive from ``click.ClickException`` so that the stages do not import click: a build's
+    loading process starts while the command line is still being parsed."""
 
     exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def format_message(self) -> str:
+        return self.message

@@ -8,6 +8,8 @@ puts the usual ones back.
 """
 
 import gc
+import os
+import sys
 
 BATCH_GC_THRESHOLDS = (20_000, 20, 100)
 usual_gc_thresholds: tuple[int, ...] | None = None
@@ -18,6 +20,19 @@ def main() -> None:
     global usual_gc_thresholds
     usual_gc_thresholds = gc.get_threshold()
     gc.set_threshold(*BATCH_GC_THRESHOLDS)
+    if _is_build(sys.argv[1:]):
+        from efop_author.build import start_early
+
+        start_early()  # the build's process imports its code while click parses the command line
     from efop_author.cli import main as run
 
     run()
+
+
+def _is_build(args: list[str]) -> bool:
+    """``efop-author build ...``, not asking for help, with several cores to use."""
+    if args[:1] != ["build"] or "-h" in args or "--help" in args or not hasattr(os, "fork"):
+        return False
+    from efop_author.parallel import default_jobs
+
+    return default_jobs() > 1

@@ -29,7 +29,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 R = TypeVar("R")
 
@@ -167,12 +167,13 @@ def _child(task: Callable[[int], object], items: Iterator[int], write_fd: int) -
         os._exit(code)
 
 
-def _pickled_error(exc: BaseException) -> bytes:
+def _pickled_error(exc: BaseException, head: object = False) -> bytes:
+    """``(head, exc)`` pickled; an exception that cannot be pickled is sent as its text."""
     try:
-        return pickle.dumps((False, exc), pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps((head, exc), pickle.HIGHEST_PROTOCOL)
     except Exception:  # noqa: BLE001 - unpicklable exception: send its text
         text = "".join(traceback.format_exception(exc))
-        return pickle.dumps((False, WorkerError(text)), pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps((head, WorkerError(text)), pickle.HIGHEST_PROTOCOL)
 
 
 def _receive(read_fd: int, pid: int) -> tuple[bool, object]:
@@ -186,6 +187,7 @@ def _receive(read_fd: int, pid: int) -> tuple[bool, object]:
 
 _exiting: list[int] = []
 """Workers that sent all their results and were still exiting when the caller went on."""
+_reaped_at_exit: list[bool] = []
 
 
 def _reap(pid: int, read_fd: int, *, stop: bool, wait: bool = True) -> None:
@@ -193,7 +195,8 @@ def _reap(pid: int, read_fd: int, *, stop: bool, wait: bool = True) -> None:
     error or an interrupt in its own share), so the worker is killed first. Without ``wait``
     (every result received and good), a worker that is still exiting is not waited for:
     the kernel freeing its memory took 1.5-2.5 ms of the caller's time at the end of every
-    build; the next :func:`pmap` reaps it (a process that exits first leaves it to init)."""
+    build; the next :func:`pmap` reaps it, or this process when it exits (``atexit``), so
+    that its CPU time is counted with this process's (``os.wait4``, ``time``)."""
     try:
         os.close(read_fd)
     except OSError:
@@ -202,6 +205,11 @@ def _reap(pid: int, read_fd: int, *, stop: bool, wait: bool = True) -> None:
         if stop:
             os.kill(pid, signal.SIGKILL)
         if os.waitpid(pid, 0 if wait else os.WNOHANG)[0] == 0:
+            if not _reaped_at_exit:
+                import atexit
+
+                atexit.register(_reap_exited)  # by then it is long gone: no wait
+                _reaped_at_exit.append(True)
             _exiting.append(pid)
     except (ChildProcessError, ProcessLookupError):
         pass
@@ -213,3 +221,139 @@ def _reap_exited() -> None:
             os.waitpid(_exiting.pop(), 0)
         except ChildProcessError:
             pass
+
+
+class Helper:
+    """A process forked now that runs one request later, with what it has done meanwhile.
+
+    The ``efop-author build`` command forks one before it imports click to parse its
+    command line: the helper imports the build and loading code meanwhile (on the other
+    core), then receives the build to run. ``start`` runs in the helper at once;
+    :meth:`call` sends ``fn(*args, **kwargs)`` (pickled: ``fn`` must be importable by name)
+    and returns its result, or raises its exception here; within it, :func:`tell` sends a
+    message back, handed to ``on_message`` as it arrives (progress). :meth:`close` (or
+    leaving the ``with`` block) ends the helper.
+    """
+
+    def __init__(self, start: Callable[[], None]) -> None:
+        global forks
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+        req_r, req_w = os.pipe()
+        res_r, res_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the helper, which never returns
+            os.close(req_w)
+            os.close(res_r)
+            _serve(start, req_r, res_w)
+        os.close(req_r)
+        os.close(res_w)
+        forks += 1
+        self.pid = pid
+        self._requests = os.fdopen(req_w, "wb")
+        self._results = os.fdopen(res_r, "rb")
+        self._closed = False
+
+    def call(self, fn: Callable[..., R], *args: object, on_message: Callable[[object], None] | None = None,
+             **kwargs: object) -> R:
+        try:
+            pickle.dump((fn, args, kwargs), self._requests, pickle.HIGHEST_PROTOCOL)
+            self._requests.flush()
+        except BrokenPipeError as exc:
+            raise WorkerError(f"helper process {self.pid} has ended") from exc
+        while True:
+            try:
+                kind, value = pickle.load(self._results)
+            except (EOFError, pickle.UnpicklingError) as exc:
+                raise WorkerError(f"helper process {self.pid} ended without a result") from exc
+            if kind == "message":
+                if on_message is not None:
+                    on_message(value)
+            elif kind == "result":
+                return value  # type: ignore[no-any-return]
+            else:
+                raise value
+
+    def close(self, *, stop: bool = False) -> None:
+        """Let the helper end, at once with ``stop`` (it stops its own workers), and wait."""
+        if self._closed:
+            return
+        self._closed = True
+        if stop:
+            try:
+                os.kill(self.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for pipe in (self._requests, self._results):
+            try:
+                pipe.close()
+            except OSError:
+                pass
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+
+    def __enter__(self) -> Helper:
+        return self
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        self.close(stop=kind is not None)
+
+
+_helper_results: BinaryIO | None = None
+"""In a helper process, during a request: where its messages go."""
+
+
+def tell(message: object) -> None:
+    """Within a :class:`Helper` request, send ``message`` to the caller now; elsewhere,
+    nothing."""
+    if _helper_results is not None:
+        pickle.dump(("message", message), _helper_results, pickle.HIGHEST_PROTOCOL)
+        _helper_results.flush()
+
+
+def _serve(start: Callable[[], None], req_fd: int, res_fd: int) -> None:
+    """The helper's life: ``start()``, then each request until the caller closes the pipe."""
+    global _helper_results
+
+    def stopped(signum: int, frame: object) -> None:
+        raise SystemExit(1)  # unwinds: a pmap in progress stops its workers
+
+    code = 0
+    try:
+        signal.signal(signal.SIGTERM, stopped)
+        failed: BaseException | None = None
+        try:
+            start()
+        except Exception as exc:  # noqa: BLE001 - reported to the first call
+            failed = exc
+        with os.fdopen(req_fd, "rb") as requests, os.fdopen(res_fd, "wb") as results:
+            while True:
+                try:
+                    fn, args, kwargs = pickle.load(requests)
+                except EOFError:
+                    break
+                _helper_results = results
+                try:
+                    if failed is not None:
+                        raise failed
+                    data = pickle.dumps(("result", fn(*args, **kwargs)), pickle.HIGHEST_PROTOCOL)
+                except Exception as exc:  # noqa: BLE001 - everything goes back to the caller
+                    data = _pickled_error(exc, "error")
+                finally:
+                    _helper_results = None
+                results.write(data)
+                results.flush()
+    except BaseException:  # noqa: BLE001 - the caller is gone or stopped us: just leave
+        code = 1
+    finally:
+        _reap_exited()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                try:
+                    stream.flush()
+                except (OSError, ValueError):
+                    pass
+        os._exit(code)
