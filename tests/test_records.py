@@ -12,22 +12,22 @@ import pytest
 from efop_author.records import record
 
 
-@record
-class Rec:
-    a: int
-    b: str = "x"
-    c: float = 0.0
-    hidden: str = field(default="h", repr=False)
-    note: str = field(default="n", compare=False)
+def _declare(name: str, decorate):  # noqa: ANN001, ANN202
+    """The same class body, declared as a record or as a dataclass (module-level: picklable)."""
+    body = {
+        "__module__": __name__,
+        "__qualname__": name,
+        "__annotations__": {"a": "int", "b": "str", "c": "float", "hidden": "str", "note": "str"},
+        "b": "x",
+        "c": 0.0,
+        "hidden": field(default="h", repr=False),
+        "note": field(default="n", compare=False),
+    }
+    return decorate(type(name, (), body))
 
 
-@dataclass(frozen=True, slots=True)
-class Dc:
-    a: int
-    b: str = "x"
-    c: float = 0.0
-    hidden: str = field(default="h", repr=False)
-    note: str = field(default="n", compare=False)
+Rec = _declare("Rec", record)
+Dc = _declare("Dc", dataclass(frozen=True, slots=True))
 
 
 @record(kw_only=True)

@@ -303,15 +303,38 @@ def test_suspend_overflow_is_reported_in_suspend_max() -> None:
 
 
 def test_runtime_size_budget() -> None:
-    static = builtin_theme_dir() / "static"
-    total = sum((static / p).stat().st_size for p in ("css/course.css", "js/runtime.js", "js/lms/scorm12.js"))
-    assert total < 60 * 1024, total
-    web = sum((static / p).stat().st_size for p in ("css/course.css", "js/runtime.js", "js/lms/web.js"))
-    assert web < 60 * 1024, web
-    cmi5 = sum((static / p).stat().st_size for p in ("css/course.css", "js/runtime.js", "js/lms/cmi5.js"))
-    assert cmi5 < 60 * 1024, cmi5
-    xapi = sum((static / p).stat().st_size for p in ("css/course.css", "js/runtime.js", "js/lms/xapi.js"))
-    assert xapi < 60 * 1024, xapi
+    """What each target ships under ``efop/`` (style sheet, run-time, adapter with the code it
+    includes) stays under 60 KiB."""
+    from efop_author.diagnostics import Diagnostics
+    from efop_author.render.site import _shared_files
+    from efop_author.render.theme import resolve_theme
+
+    theme, found = resolve_theme("default", None, {})
+    assert not list(found)
+    for adapter in ("scorm12.js", "scorm2004.js", "web.js", "cmi5.js", "xapi.js"):
+        diags = Diagnostics()
+        shared = _shared_files(theme, adapter, diags)
+        assert not list(diags), adapter
+        assert b"efop:include _" not in shared["lms.js"]  # the shared code is in, not the line
+        total = sum(len(shared[name]) for name in ("course.css", "runtime.js", "lms.js"))
+        assert total < 60 * 1024, (adapter, total)
+
+
+def test_adapter_include_of_a_missing_file_is_reported(tmp_path: Path) -> None:
+    from efop_author.diagnostics import Diagnostics
+    from efop_author.render.site import _shared_files
+    from efop_author.render.theme import resolve_theme
+
+    theme_dir = tmp_path / "themes" / "mine"
+    (theme_dir / "static" / "js" / "lms").mkdir(parents=True)
+    (theme_dir / "theme.yml").write_text("extends: default\n", encoding="utf-8")
+    (theme_dir / "static" / "js" / "lms" / "scorm12.js").write_text("a();\n  /* efop:include _absent.js */\nb();\n",
+                                                                     encoding="utf-8")
+    theme, _ = resolve_theme("mine", tmp_path, {})
+    diags = Diagnostics()
+    shared = _shared_files(theme, "scorm12.js", diags)
+    assert [d.code for d in diags] == ["render.unknown-adapter"] and "_absent.js" in list(diags)[0].message
+    assert shared["lms.js"] == b"a();\nb();\n"
 
 
 def test_render_session_remembers_within_a_session_only():

@@ -11,6 +11,7 @@ worst-case size of the module's resume state; build.py turns a SCORM 1.2 size ov
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
@@ -67,8 +68,22 @@ def _shared_files(theme: Theme, adapter: str, diags: Diagnostics) -> dict[str, b
     if lms is None:
         diags.error("render.unknown-adapter", msg("render.unknown-adapter", name=adapter, path="static/" + ADAPTERS))
     else:
-        shared["lms.js"] = lms.read_bytes()
+        shared["lms.js"] = _INCLUDE.sub(lambda m: _included(theme, m.group(1), diags), lms.read_bytes())
     return shared
+
+
+_INCLUDE = re.compile(rb"^[ \t]*/\* efop:include ([A-Za-z0-9_.-]+) \*/[ \t]*\n", re.MULTILINE)
+"""A line of an adapter replaced by a file of ``static/js/lms/`` (code that two adapters share,
+such as the xAPI interaction activities of ``xapi.js`` and ``cmi5.js``): one file ships."""
+
+
+def _included(theme: Theme, name: bytes, diags: Diagnostics) -> bytes:
+    path = theme.static_file(ADAPTERS + name.decode("ascii"))
+    if path is None:
+        diags.error("render.unknown-adapter",
+                    msg("render.unknown-adapter", name=name.decode("ascii"), path="static/" + ADAPTERS))
+        return b""
+    return path.read_bytes()
 
 
 def _render_module(
