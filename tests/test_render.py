@@ -36,7 +36,13 @@ def _data(doc: lxml_html.HtmlElement) -> dict[str, object]:
 def test_site_layout_and_shared_files() -> None:
     site = _render()
     assert set(site.shared) >= {"course.css", "runtime.js", "lms.js"}
-    assert site.shared["lms.js"] == (builtin_theme_dir() / "static/js/lms/scorm12.js").read_bytes()
+    lms = builtin_theme_dir() / "static/js/lms"
+    # the adapter, its include line replaced by the shared file (one file ships)
+    expected = (lms / "scorm12.js").read_bytes().replace(b"  /* efop:include _scorm.js */\n",
+                                                          (lms / "_scorm.js").read_bytes())
+    assert expected != (lms / "scorm12.js").read_bytes()
+    assert site.shared["lms.js"] == expected
+    assert "_scorm.js" not in site.shared
     assert [m.module.id for m in site.modules] == ["qpv-chiffres", "lecture"]
     assert site.home is not None and b"qpv-chiffres/index.html" in site.home
 

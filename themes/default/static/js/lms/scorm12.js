@@ -7,6 +7,8 @@
  */
 (function () {
   'use strict';
+
+  var API_NAME = 'API';
   var api = null;
   var phase = 'idle'; // idle | running | finished | standalone
   var startedAt = 0;
@@ -15,32 +17,7 @@
   var troubled = false;
   var interactions = 0;
 
-  function notice(key) {
-    try { document.dispatchEvent(new CustomEvent('efop:notice', { detail: { key: key } })); } catch (e) { /* ignore */ }
-  }
-  function scan(win) {
-    for (var n = 0; win && n < 500; n++) {
-      try { if (win.API) { return win.API; } } catch (e) { return null; } // cross-origin frame
-      if (!win.parent || win.parent === win) { break; }
-      win = win.parent;
-    }
-    return null;
-  }
-  function discover() {
-    var found = scan(window);
-    if (!found) {
-      try { if (window.top && window.top.opener) { found = scan(window.top.opener); } } catch (e) { found = null; }
-    }
-    return found;
-  }
-  function call(name, args) {
-    try {
-      var r = api[name].apply(api, args);
-      return r == null ? '' : String(r);
-    } catch (e) {
-      return 'false';
-    }
-  }
+  /* efop:include _scorm.js */
   function lastError() { return call('LMSGetLastError', []); }
   function get(element) {
     var v = call('LMSGetValue', [element]);
