@@ -74,7 +74,7 @@ def _shared_files(theme: Theme, adapter: str, diags: Diagnostics) -> dict[str, b
 
 _INCLUDE = re.compile(rb"^[ \t]*/\* efop:include ([A-Za-z0-9_.-]+) \*/[ \t]*\n", re.MULTILINE)
 """A line of an adapter replaced by a file of ``static/js/lms/`` (code that two adapters share,
-such as the xAPI interaction activities of ``xapi.js`` and ``cmi5.js``): one file ships."""
+such as the xAPI helpers of ``xapi.js`` and ``cmi5.js``): one file ships."""
 
 
 def _included(theme: Theme, name: bytes, diags: Diagnostics) -> bytes:

@@ -1,6 +1,38 @@
-  /* efop-author: xAPI interaction activities, shared by xapi.js and cmi5.js (inserted in place
-   * of their `efop:include` line when the package is built; uses ACT and langMap from there).
-   * [definition, response] of a run-time interaction: docs/runtime.md §2, docs/xapi.md. */
+  /* efop-author: xAPI helpers shared by xapi.js and cmi5.js (inserted in place of their
+   * `efop:include` line when the package is built; uses `data` and ACT from there):
+   * storage-key hashing, statement ids, durations, language maps, and the interaction
+   * activities of answered questions (docs/runtime.md §2, docs/xapi.md, docs/cmi5.md). */
+
+  /* FNV-1a: storage keys never hold the auth value itself */
+  function hash(s) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
+    return ('0000000' + h.toString(16)).slice(-8);
+  }
+
+  /* version 4 (crypto.randomUUID needs a secure context, getRandomValues does not) */
+  function uuid() {
+    var b = window.crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = '';
+    for (var j = 0; j < 16; j++) h += (b[j] + 0x100).toString(16).slice(1);
+    return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
+  }
+
+  function duration(ms) {
+    var cs = Math.max(0, Math.round(ms / 10));
+    var h = Math.floor(cs / 360000);
+    var m = Math.floor((cs % 360000) / 6000);
+    var s = (cs % 6000) / 100;
+    return 'PT' + (h ? h + 'H' : '') + (m ? m + 'M' : '') + (s || (!h && !m) ? s + 'S' : '');
+  }
+
+  function langMap(value) {
+    var m = {};
+    m[data.lang || 'fr'] = String(value);
+    return m;
+  }
 
   function components(list) {
     return (list || []).map(function (c) { return { id: String(c.key), description: langMap(c.text || c.key) }; });
