@@ -60,7 +60,9 @@ def build_course(
     With several processes, work that only this process can do overlaps the workers':
     while they render the modules' Markdown, it imports the later stages; while they make
     the first target's per-module packages, it runs the lints on the whole course (packages
-    are only staged until then: lint errors still mean nothing is written)."""
+    are only staged until then: lint errors still mean nothing is written). After
+    :func:`start_early` (the ``build`` command), all this happens in the process it started,
+    and this one only relays the progress and returns the result."""
     from efop_author.parallel import can_fork, default_jobs, tell
     from efop_author.render.session import render_session
 

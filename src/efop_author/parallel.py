@@ -16,6 +16,9 @@ caller.
 
 Serial execution is used when there are few items, one job, no ``fork``, or other threads
 running (forking a multi-threaded process — the preview server — is unsafe).
+
+:class:`Helper` is the other way of sharing: a process forked early, which prepares (imports)
+while this one does something else, then runs one request and sends back its result.
 """
 
 from __future__ import annotations
