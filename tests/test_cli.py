@@ -240,3 +240,31 @@ def test_build_command_starts_its_process_early_with_the_same_result(tmp_path: P
             break
         time.sleep(0.1)
     assert _leftovers(marker) == []
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to look for processes left behind")
+def test_build_command_terminated_stops_its_early_process(tmp_path: Path) -> None:
+    """SIGTERM to ``efop-author build`` (a CI time-out) while its early process is making the
+    packages: both stop, the staging folder is removed, nothing is written."""
+    repo = Path(__file__).resolve().parents[1]
+    course = tmp_path / "course"
+    subprocess.run([sys.executable, str(repo / "benchmarks" / "make_corpus.py"), str(course), "--modules", "40",
+                    "--pages", "4", "--seed", "3"], check=True, capture_output=True, timeout=120)
+    out = tmp_path / "sortie"
+    out.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(repo / "src"), EFOP_AUTHOR_JOBS="2")
+    proc = subprocess.Popen([sys.executable, "-m", "efop_author", "build", str(course), "-t", "scorm12", "-o", str(out)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(".efop-build-") for p in out.iterdir()):  # packages being made
+        assert proc.poll() is None and time.monotonic() < deadline, "the build ended before it could be stopped"
+        time.sleep(0.002)
+    proc.terminate()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + 15, err
+    for _ in range(50):
+        if not _leftovers(str(out)):
+            break
+        time.sleep(0.1)
+    assert _leftovers(str(out)) == []
+    assert list(out.iterdir()) == []

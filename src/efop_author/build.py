@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -70,7 +71,7 @@ def build_course(
     jobs = default_jobs() if jobs is None else jobs
     helper, _early = _early, None
     if helper is not None:
-        with helper:
+        with helper, _stop_on_termination():
             if jobs > 1 and can_fork():
                 return helper.call(build_course, project, targets=tuple(targets), out=out, bundle=bundle,
                                    strict=strict, validate=validate, progress=tell, jobs=jobs,
@@ -96,7 +97,28 @@ def start_early() -> None:
     from efop_author.parallel import Helper
 
     global _early
-    _early = Helper(_import_build_stack)
+    try:
+        _early = Helper(_import_build_stack)
+    except OSError:  # no process to spare: the build runs here, as when called from Python
+        _early = None
+
+
+@contextmanager
+def _stop_on_termination() -> Iterator[None]:
+    """While the early process builds, ``SIGTERM`` or ``SIGHUP`` here (a CI time-out, a closed
+    terminal) stops it too, cleanly (its staging folder removed), instead of letting it finish
+    alone: they raise ``SystemExit`` here, and leaving the helper's ``with`` block stops it."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    kept = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in kept.items():
+            signal.signal(sig, handler)
 
 
 def _import_build_stack() -> None:
