@@ -90,9 +90,7 @@ def pmap(
     global forks
     _reap_exited()
     n = min(jobs, count)
-    for stream in (sys.stdout, sys.stderr):
-        if stream is not None:
-            stream.flush()
+    _flush_streams()
     queue_fd = _queue(count) if count <= _MAX_QUEUED else None
     # Objects that exist now are left out of garbage collection (here and in the workers):
     # a collection writes to every object it visits, which would make the kernel copy,
@@ -132,6 +130,17 @@ def pmap(
     return results  # type: ignore[return-value]
 
 
+def _flush_streams() -> None:
+    """Flush stdout and stderr: before a fork (or the child would write the parent's buffered
+    text again), and before a forked process leaves with ``os._exit``."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # closed, or a broken pipe: nothing to keep
+                pass
+
+
 def _queue(count: int) -> int:
     """A pipe holding every item index; its write end is closed, so an empty pipe reads as
     the end. A 4-byte read from a pipe is atomic: every index is taken exactly once."""
@@ -163,9 +172,7 @@ def _child(task: Callable[[int], object], items: Iterator[int], write_fd: int) -
             data = _pickled_error(exc)
         with os.fdopen(write_fd, "wb") as pipe:
             pipe.write(data)
-        for stream in (sys.stdout, sys.stderr):
-            if stream is not None:
-                stream.flush()
+        _flush_streams()
     finally:
         os._exit(code)
 
@@ -190,7 +197,8 @@ def _receive(read_fd: int, pid: int) -> tuple[bool, object]:
 
 _exiting: list[int] = []
 """Workers that sent all their results and were still exiting when the caller went on."""
-_reaped_at_exit: list[bool] = []
+_reap_at_exit = False
+"""Whether :func:`_reap_exited` is registered to run at exit."""
 
 
 def _reap(pid: int, read_fd: int, *, stop: bool, wait: bool = True) -> None:
@@ -200,6 +208,7 @@ def _reap(pid: int, read_fd: int, *, stop: bool, wait: bool = True) -> None:
     the kernel freeing its memory took 1.5-2.5 ms of the caller's time at the end of every
     build; the next :func:`pmap` reaps it, or this process when it exits (``atexit``), so
     that its CPU time is counted with this process's (``os.wait4``, ``time``)."""
+    global _reap_at_exit
     try:
         os.close(read_fd)
     except OSError:
@@ -208,11 +217,11 @@ def _reap(pid: int, read_fd: int, *, stop: bool, wait: bool = True) -> None:
         if stop:
             os.kill(pid, signal.SIGKILL)
         if os.waitpid(pid, 0 if wait else os.WNOHANG)[0] == 0:
-            if not _reaped_at_exit:
+            if not _reap_at_exit:
                 import atexit
 
                 atexit.register(_reap_exited)  # by then it is long gone: no wait
-                _reaped_at_exit.append(True)
+                _reap_at_exit = True
             _exiting.append(pid)
     except (ChildProcessError, ProcessLookupError):
         pass
@@ -240,9 +249,7 @@ class Helper:
 
     def __init__(self, start: Callable[[], None]) -> None:
         global forks
-        for stream in (sys.stdout, sys.stderr):
-            if stream is not None:
-                stream.flush()
+        _flush_streams()
         req_r, req_w = os.pipe()
         res_r, res_w = os.pipe()
         pid = os.fork()
@@ -353,10 +360,5 @@ def _serve(start: Callable[[], None], req_fd: int, res_fd: int) -> None:
         code = 1
     finally:
         _reap_exited()
-        for stream in (sys.stdout, sys.stderr):
-            if stream is not None:
-                try:
-                    stream.flush()
-                except (OSError, ValueError):
-                    pass
+        _flush_streams()
         os._exit(code)

@@ -64,11 +64,9 @@ def _shared_files(theme: Theme, adapter: str, diags: Diagnostics) -> dict[str, b
             shared["runtime.js"] = path.read_bytes()
         else:
             shared[rel] = path.read_bytes()
-    lms = theme.static_file(ADAPTERS + adapter)
-    if lms is None:
-        diags.error("render.unknown-adapter", msg("render.unknown-adapter", name=adapter, path="static/" + ADAPTERS))
-    else:
-        shared["lms.js"] = _INCLUDE.sub(lambda m: _included(theme, m.group(1), diags), lms.read_bytes())
+    lms = _adapter_file(theme, adapter, diags)
+    if lms is not None:
+        shared["lms.js"] = _INCLUDE.sub(lambda m: _adapter_file(theme, m.group(1).decode("ascii"), diags) or b"", lms)
     return shared
 
 
@@ -77,12 +75,12 @@ _INCLUDE = re.compile(rb"^[ \t]*/\* efop:include ([A-Za-z0-9_.-]+) \*/[ \t]*\n",
 such as the xAPI helpers of ``xapi.js`` and ``cmi5.js``): one file ships."""
 
 
-def _included(theme: Theme, name: bytes, diags: Diagnostics) -> bytes:
-    path = theme.static_file(ADAPTERS + name.decode("ascii"))
+def _adapter_file(theme: Theme, name: str, diags: Diagnostics) -> bytes | None:
+    """A file of the theme's ``static/js/lms/`` (child theme first), or None, reported."""
+    path = theme.static_file(ADAPTERS + name)
     if path is None:
-        diags.error("render.unknown-adapter",
-                    msg("render.unknown-adapter", name=name.decode("ascii"), path="static/" + ADAPTERS))
-        return b""
+        diags.error("render.unknown-adapter", msg("render.unknown-adapter", name=name, path="static/" + ADAPTERS))
+        return None
     return path.read_bytes()
 
 
